@@ -1,0 +1,47 @@
+# SafetyMonth — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test lint unit browser bench install messages check-messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy safetymonth/lib $$(find safetymonth -name services.py)
+	$(PY) scripts/check_messages.py
+
+unit: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+browser: install
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py
+
+messages: install
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file
+	$(PY) manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var db.sqlite3*

@@ -1,0 +1,136 @@
+"""The one authorisation layer. Roles grant permissions; memberships scope them to a subtree.
+
+Views never filter by hand: they use ``Model.objects.for_user(user, perm)`` or the ``get_*_for_user``
+helpers here, which raise 404 for what the user may not see and 403 for what the user may see but
+not do.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from safetymonth.accounts.models import Role
+
+if TYPE_CHECKING:
+    from safetymonth.accounts.models import User
+    from safetymonth.orgs.models import Org
+
+
+class Perm(StrEnum):
+    VIEW_ORGS = "orgs.view"
+    MANAGE_ORGS = "orgs.manage"
+    IMPORT_ORGS = "orgs.import"
+    EDIT_OWN_ORG = "orgs.edit_own"
+    MANAGE_USERS = "accounts.manage"
+    VIEW_AUDIT = "audit.view"
+    HANDLE_TIPS = "tipoffs.handle"
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.OFFICE: frozenset(
+        {
+            Perm.VIEW_ORGS,
+            Perm.MANAGE_ORGS,
+            Perm.IMPORT_ORGS,
+            Perm.EDIT_OWN_ORG,
+            Perm.MANAGE_USERS,
+            Perm.VIEW_AUDIT,
+        }
+    ),
+    Role.LEADER: frozenset({Perm.VIEW_ORGS}),
+    Role.SECTION_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG}),
+    Role.ENTERPRISE_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG}),
+    Role.TIP_HANDLER: frozenset({Perm.VIEW_ORGS, Perm.HANDLE_TIPS}),
+}
+
+_CACHE_ATTR = "_safetymonth_memberships"
+
+
+def _memberships(user: User) -> list[tuple[str, str, Any]]:
+    """(role, org path, org) for the user's memberships in active orgs, cached on the user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        if not user.is_authenticated or not user.is_active:
+            cached = []
+        else:
+            cached = [
+                (m.role, m.org.path, m.org)
+                for m in user.memberships.select_related("org")
+                .filter(org__is_active=True)
+                .order_by("org__path")
+            ]
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(user: User) -> None:
+    """Drop the cached memberships (after a membership change in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles(user: User) -> set[str]:
+    return {role for role, _path, _org in _memberships(user)}
+
+
+def has_role(user: User, role: str) -> bool:
+    return role in roles(user)
+
+
+def scope_paths(user: User, perm: str | None = None) -> list[str]:
+    """Path prefixes of the subtrees where the user holds ``perm`` (any role when perm is None)."""
+    paths = sorted(
+        {path for role, path, _org in _memberships(user) if perm is None or perm in ROLE_PERMS.get(role, ())}
+    )
+    # drop prefixes covered by a shorter one
+    out: list[str] = []
+    for p in paths:
+        if not any(p.startswith(q) for q in out):
+            out.append(p)
+    return out
+
+
+def can(user: User, perm: str, org: Org | None = None) -> bool:
+    """Whether the user holds ``perm`` anywhere (org None) or on ``org``."""
+    paths = scope_paths(user, perm)
+    if org is None:
+        return bool(paths)
+    return any(org.path.startswith(p) for p in paths)
+
+
+def home_orgs(user: User) -> list[Org]:
+    """The orgs of the user's memberships, top-most first."""
+    seen: dict[int, Org] = {}
+    for _role, _path, org in _memberships(user):
+        seen.setdefault(org.pk, org)
+    return list(seen.values())
+
+
+def require(user: User, perm: str, org: Org | None = None) -> None:
+    if not can(user, perm, org):
+        raise PermissionDenied
+
+
+def get_org_for_user(user: User, public_id: str, perm: str | None = None) -> Org:
+    """The org with that id if the user can see it (else 404), and holds ``perm`` on it (else 403)."""
+    from safetymonth.orgs.models import Org
+
+    org = Org.objects.for_user(user).select_related("parent", "industry").filter(public_id=public_id).first()
+    if org is None:
+        raise Http404
+    if perm is not None:
+        require(user, perm, org)
+    return org
+
+
+def get_user_for_user(user: User, public_id: str, perm: str = Perm.MANAGE_USERS) -> User:
+    from safetymonth.accounts.models import User as UserModel
+
+    target = UserModel.objects.for_user(user, perm).filter(public_id=public_id).first()
+    if target is None:
+        raise Http404
+    return target

@@ -1,0 +1,35 @@
+"""Navigation entries shown to the user, by what the user's roles allow."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safetymonth.accounts import permissions as perms
+from safetymonth.accounts.permissions import Perm
+
+# (url name, label, permission needed; None: every signed-in user)
+NAV = [
+    ("core:home", _("首页"), None),
+    ("orgs:list", _("单位"), Perm.VIEW_ORGS),
+    ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
+    ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(request.resolver_match, "view_name", "") if request.resolver_match else ""
+    items = []
+    for name, label, perm in NAV:
+        if perm is None or perms.can(user, perm):
+            url = reverse(name)
+            items.append({"url": url, "label": label, "active": current.split(":")[0] == name.split(":")[0]})
+    return {
+        "nav_items": items,
+        "user_roles": sorted(perms.roles(user)),
+        "user_home_orgs": perms.home_orgs(user),
+    }

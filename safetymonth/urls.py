@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from safetymonth.core.public import public
+
+urlpatterns = [
+    path("", include("safetymonth.core.urls")),
+    path("accounts/", include("safetymonth.accounts.urls")),
+    path("orgs/", include("safetymonth.orgs.urls")),
+    path("audit/", include("safetymonth.audit.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+]
+
+handler403 = "safetymonth.core.views.permission_denied"
+handler404 = "safetymonth.core.views.page_not_found"
+handler500 = "safetymonth.core.views.server_error"
