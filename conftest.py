@@ -19,3 +19,10 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing is deliberately slow in production; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
