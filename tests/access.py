@@ -49,7 +49,7 @@ class Row:
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
     """All roles get ``default`` except the overrides; anonymous gets 302 unless overridden."""
-    out = {role: default for role in ROLES}
+    out = dict.fromkeys(ROLES, default)
     out["anonymous"] = 302
     out.update(overrides)
     return out
