@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "ninja",
     "safetymonth.core",
     "safetymonth.orgs",
     "safetymonth.accounts",
     "safetymonth.audit",
+    "safetymonth.api",
 ]
 
 MIDDLEWARE = [

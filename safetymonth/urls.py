@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from safetymonth.api.urls import urls as api_urls
 from safetymonth.core.public import public
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("safetymonth.accounts.urls")),
     path("orgs/", include("safetymonth.orgs.urls")),
     path("audit/", include("safetymonth.audit.urls")),
+    path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 
