@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -44,7 +46,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
-    objects = SafetyMonthUserManager()
+    objects: ClassVar[SafetyMonthUserManager] = SafetyMonthUserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -20,10 +20,10 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
             q |= models.Q(org_path__startswith=p)
         return self.filter(q)
 
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         raise TypeError("audit entries are append-only")
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise TypeError("audit entries are append-only")
 
 
