@@ -1,0 +1,133 @@
+"""``manage.py load_demo``: what it creates, and that running it again changes nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from safetymonth.accounts import permissions as perms
+from safetymonth.accounts.models import Membership, Role, User
+from safetymonth.audit.models import AuditEntry
+from safetymonth.core.management.commands import load_demo
+from safetymonth.core.management.commands.load_demo import DEMO_PASSWORD
+from safetymonth.lib import passwords, phone, uscc
+from safetymonth.orgs.models import Industry, Org, OrgKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _run() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    return {
+        "orgs": list(Org.objects.order_by("pk").values_list()),
+        "industries": list(Industry.objects.order_by("pk").values_list()),
+        "users": list(User.objects.order_by("pk").values_list()),
+        "memberships": list(Membership.objects.order_by("pk").values_list("user_id", "org_id", "role")),
+        "audit": list(AuditEntry.objects.order_by("pk").values_list("pk")),
+    }
+
+
+def test_creates_the_commission_sections_institutions_and_enterprises():
+    _run()
+    commission = Org.objects.get(name="重庆市大渡口区商务委员会", parent=None)
+    assert commission.kind == OrgKind.AUTHORITY
+    assert commission.short_name == "区商务委"
+    counts = dict(Org.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    assert counts == {
+        OrgKind.AUTHORITY: 1,
+        OrgKind.SECTION: len(load_demo.SECTIONS),
+        OrgKind.INSTITUTION: 3,
+        OrgKind.ENTERPRISE: 40,
+    }
+    sections = Org.objects.filter(kind=OrgKind.SECTION, parent=commission)
+    assert sections.filter(name="规划秩序科").exists()
+    # at least 6 responsible sections, each supervising enterprises
+    supervising = sections.annotate(n=Count("children")).filter(n__gt=0)
+    assert supervising.count() >= 6
+    assert Org.objects.filter(kind=OrgKind.INSTITUTION, parent=commission).count() == 3
+    # every org sits in the commission's subtree
+    assert Org.objects.subtree(commission).count() == Org.objects.count()
+
+
+def test_enterprises_cover_every_industry_with_complete_valid_profiles():
+    _run()
+    enterprises = Org.objects.enterprises()
+    assert set(enterprises.values_list("industry__code", flat=True)) == {code for code, _name in load_demo.INDUSTRIES}
+    for org in Org.objects.exclude(credit_code=None):
+        assert uscc.validate(org.credit_code) is None, org.name
+    for org in enterprises:
+        assert org.parent.kind == OrgKind.SECTION
+        assert org.credit_code and org.credit_code.startswith("91500104")
+        assert org.address.startswith("重庆市大渡口区")
+        assert org.contact_name
+        assert phone.is_valid(org.phone), org.phone
+    assert enterprises.values("credit_code").distinct().count() == 40
+
+
+def test_one_account_per_role_with_the_documented_password():
+    output = _run()
+    expected = {
+        "office": (Role.OFFICE, "重庆市大渡口区商务委员会"),
+        "leader": (Role.LEADER, "重庆市大渡口区商务委员会"),
+        "section": (Role.SECTION_STAFF, "市场运行科"),
+        "enterprise": (Role.ENTERPRISE_STAFF, "重庆渡口石油有限公司春晖路加油站"),
+        "tips": (Role.TIP_HANDLER, "重庆市大渡口区商务委员会"),
+    }
+    assert passwords.character_classes(DEMO_PASSWORD) >= 3 and len(DEMO_PASSWORD) >= 10
+    for username, (role, org_name) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD), username
+        assert user.is_active
+        assert perms.roles(user) == {role}
+        assert [o.name for o in perms.home_orgs(user)] == [org_name]
+        assert username in output
+    enterprise = Org.objects.get(name="重庆渡口石油有限公司春晖路加油站")
+    assert enterprise.industry.code == "refined-oil"
+    assert enterprise.parent.name == "市场运行科"
+    assert DEMO_PASSWORD in output
+
+
+def test_running_twice_changes_nothing():
+    _run()
+    before = _snapshot()
+    output = _run()
+    assert _snapshot() == before
+    assert "新建：-" in output
+
+
+def test_keeps_industries_already_seeded():
+    Industry.objects.create(code="catering", name="餐饮", sort_order=5)
+    _run()
+    assert Industry.objects.count() == len(load_demo.INDUSTRIES)
+    assert Industry.objects.get(code="catering").sort_order == 5
+
+
+def test_adds_what_is_missing_after_a_partial_load():
+    _run()
+    Membership.objects.filter(user__username="tips").delete()
+    User.objects.filter(username="leader").delete()
+    _run()
+    assert perms.roles(User.objects.get(username="tips")) == {Role.TIP_HANDLER}
+    assert User.objects.filter(username="leader").exists()
+    assert User.objects.count() == len(load_demo.ACCOUNTS)
+
+
+def test_quiet_run_prints_nothing():
+    out = StringIO()
+    call_command("load_demo", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_credit_codes_are_stable_and_valid():
+    code = load_demo.credit_code("91", "某企业")
+    assert code == load_demo.credit_code("91", "某企业")
+    assert uscc.validate(code) is None
+    assert code.startswith("91500104")
