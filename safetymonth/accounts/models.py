@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.core.fields import PublicIdField
@@ -18,6 +20,20 @@ class Role(models.TextChoices):
     SECTION_STAFF = "section_staff", _("科室人员")
     ENTERPRISE_STAFF = "enterprise_staff", _("企业人员")
     TIP_HANDLER = "tip_handler", _("举报受理人员")
+
+
+# Which kinds of org each role may be held on (an enterprise's staff on an enterprise, and so on).
+ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
+    Role.OFFICE: frozenset({"authority", "section"}),
+    Role.LEADER: frozenset({"authority", "section"}),
+    Role.TIP_HANDLER: frozenset({"authority", "section"}),
+    Role.SECTION_STAFF: frozenset({"section"}),
+    Role.ENTERPRISE_STAFF: frozenset({"enterprise"}),
+}
+
+
+def role_fits_org_kind(role: str, kind: str) -> bool:
+    return kind in ROLE_ORG_KINDS.get(role, frozenset())
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -45,6 +61,9 @@ class User(AbstractUser):
     public_id = PublicIdField()
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Set for new accounts and after an office resets the password: every page but the password
+    # change (and logout) redirects there until the user has chosen a password only they know.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     objects: ClassVar[SafetyMonthUserManager] = SafetyMonthUserManager()
 
@@ -66,12 +85,8 @@ class User(AbstractUser):
 class Membership(models.Model):
     """The user acts with ``role`` on ``org`` and everything beneath it."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
-    )
-    org = models.ForeignKey(
-        "orgs.Org", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位"))
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,3 +103,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.org_id is not None and self.role and not role_fits_org_kind(self.role, self.org.kind):
+            raise ValidationError({"role": role_kind_message(self.role)})
+
+
+def role_kind_message(role: str) -> str:
+    """Why ``role`` cannot be held on the chosen org, naming the kinds it can be held on."""
+    from safetymonth.orgs.models import OrgKind
+
+    kinds = "、".join(str(label) for value, label in OrgKind.choices if value in ROLE_ORG_KINDS.get(role, ()))
+    return gettext("“%(role)s”只能授予以下类型的单位：%(kinds)s。") % {
+        "role": Role(role).label,
+        "kinds": kinds,
+    }

@@ -59,9 +59,7 @@ def _memberships(user: User) -> list[tuple[str, str, Any]]:
         else:
             cached = [
                 (m.role, m.org.path, m.org)
-                for m in user.memberships.select_related("org")
-                .filter(org__is_active=True)
-                .order_by("org__path")
+                for m in user.memberships.select_related("org").filter(org__is_active=True).order_by("org__path")
             ]
         setattr(user, _CACHE_ATTR, cached)
     return cached

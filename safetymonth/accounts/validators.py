@@ -15,8 +15,7 @@ class CharacterClassValidator:
     def validate(self, password: str, user=None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                _("密码须包含小写字母、大写字母、数字、符号四类中的至少 %(n)d 类。")
-                % {"n": self.min_classes},
+                _("密码须包含小写字母、大写字母、数字、符号四类中的至少 %(n)d 类。") % {"n": self.min_classes},
                 code="password_too_simple",
             )
 

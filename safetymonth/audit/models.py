@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safetymonth.core.fields import PublicIdField
+
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_user(self, user, perm: str = "audit.view") -> AuditQuerySet:
@@ -41,6 +43,8 @@ class AuditEntry(models.Model):
         PASSWORD = "password", _("密码")
         REVEAL = "reveal", _("查看身份")
 
+    # The id in the detail page's URL (the integer pk would tell how many entries exist).
+    public_id = PublicIdField()
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
