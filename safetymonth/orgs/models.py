@@ -136,6 +136,8 @@ class Org(models.Model):
             models.Index(fields=["parent", "kind"], name="org_parent_kind_idx"),
             # subtree counts by kind: WHERE path LIKE 'p%' AND kind = ?
             models.Index(fields=["kind", "path"], name="org_kind_path_idx"),
+            # a detail page's paginated children: WHERE parent_id = ? ORDER BY path LIMIT 50 OFFSET n
+            models.Index(fields=["parent", "path"], name="org_parent_path_idx"),
         ]
 
     def __str__(self) -> str:
