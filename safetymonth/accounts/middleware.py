@@ -1,0 +1,45 @@
+"""Users who must change their password (new accounts, office resets) see nothing else until they do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Pages such a user may still open: the password change itself and logging out.
+ALLOWED_URL_NAMES = {"accounts:password_change", "accounts:logout"}
+
+
+class PasswordChangeRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return None
+        match = request.resolver_match
+        if match is not None and "api" in match.namespaces:
+            # The API (which answers JSON and handles its own authentication) refuses outright.
+            return JsonResponse({"detail": "Password change required."}, status=403)
+        # Public pages (health check, language switch, public tip-offs) stay reachable.
+        if not getattr(view_func, "login_required", True):
+            return None
+        if match is not None and match.view_name in ALLOWED_URL_NAMES:
+            return None
+        target = reverse("accounts:password_change")
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        messages.warning(request, _("请先设置一个只有您自己知道的新密码，然后才能继续使用。"))
+        return HttpResponseRedirect(target)
