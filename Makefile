@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Address of the development server (`make run RUN_ADDR=127.0.0.1:8080` to change it).
+RUN_ADDR ?= 127.0.0.1:8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
 .PHONY: run test lint unit browser bench install messages check-messages clean
@@ -18,7 +20,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(RUN_ADDR)
 
 lint: install
 	$(VENV)/bin/ruff check .
