@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safetymonth.accounts",
     "safetymonth.audit",
     "safetymonth.api",
+    "safetymonth.campaigns",
 ]
 
 MIDDLEWARE = [

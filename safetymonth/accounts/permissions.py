@@ -28,6 +28,7 @@ class Perm(StrEnum):
     MANAGE_USERS = "accounts.manage"
     VIEW_AUDIT = "audit.view"
     HANDLE_TIPS = "tipoffs.handle"
+    MANAGE_CAMPAIGNS = "campaigns.manage"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -39,6 +40,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.EDIT_OWN_ORG,
             Perm.MANAGE_USERS,
             Perm.VIEW_AUDIT,
+            Perm.MANAGE_CAMPAIGNS,
         }
     ),
     Role.LEADER: frozenset({Perm.VIEW_ORGS}),
