@@ -79,6 +79,20 @@ class OrgQuerySet(models.QuerySet["Org"]):
     def enterprises(self) -> OrgQuerySet:
         return self.filter(kind=OrgKind.ENTERPRISE)
 
+    def incomplete(self) -> OrgQuerySet:
+        """Enterprises whose profile lacks a contact person, phone, credit code or industry."""
+        return self.enterprises().filter(
+            Q(contact_name="") | Q(phone="") | Q(credit_code__isnull=True) | Q(industry__isnull=True)
+        )
+
+    def search(self, text: str) -> OrgQuerySet:
+        """Name, short name or credit code containing ``text`` (case-insensitive)."""
+        text = text.strip()[:100]
+        if not text:
+            return self
+        code = "".join(text.split()).upper()
+        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__contains=code))
+
 
 class Org(models.Model):
     public_id = PublicIdField()

@@ -58,6 +58,12 @@ def parent_kind_message(kind: str, parent: Org | None) -> str | None:
     }
 
 
+def _home_orgs(actor: User) -> list[Org]:
+    from safetymonth.accounts.permissions import home_orgs
+
+    return home_orgs(actor)
+
+
 def _check_parent(kind: str, parent: Org | None, moving: Org | None = None) -> None:
     message = parent_kind_message(kind, parent)
     if message:
@@ -155,6 +161,8 @@ def set_org_active(actor: User | None, org: Org, *, active: bool) -> Org:
     if org.is_active == active:
         return org
     if not active:
+        if actor is not None and any(org.contains(home) for home in _home_orgs(actor)):
+            raise ValidationError(_("不能停用您自己所在的单位。"), code="own_org")
         n = org.children.filter(is_active=True).count()
         if n:
             raise ValidationError(
@@ -193,10 +201,13 @@ def _new_industry_code(name: str) -> str:
 def save_industries(actor: User | None, rows: list[tuple[Industry | None, dict[str, Any]]]) -> dict[str, int]:
     """Create (instance None) or update industries from the office's list; returns counts."""
     counts = {"created": 0, "updated": 0}
-    names = [str(fields["name"]).strip() for _ind, fields in rows]
-    dupes = {n for n in names if names.count(n) > 1}
-    if dupes:
-        raise ValidationError(_('行业名称不能重复："%(name)s"出现了多次。') % {"name": sorted(dupes)[0]})
+    rows = [(ind, {**fields, "name": str(fields["name"]).strip()}) for ind, fields in rows]
+    names = [fields["name"] for _ind, fields in rows]
+    listed = {ind.pk for ind, _fields in rows if ind is not None}
+    taken = set(Industry.objects.exclude(pk__in=listed).values_list("name", flat=True))
+    for name in names:
+        if names.count(name) > 1 or name in taken:
+            raise ValidationError({"name": _('已有名为"%(name)s"的行业，行业名称不能重复。') % {"name": name}})
     # Free every name being changed first, so that two rows may swap names.
     changing = [ind for ind, fields in rows if ind is not None and ind.name != fields["name"]]
     for ind in changing:
