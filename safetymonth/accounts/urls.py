@@ -8,6 +8,14 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", public(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<str:public_id>/", views.user_detail, name="user_detail"),
+    path("users/<str:public_id>/edit/", views.user_edit, name="user_edit"),
+    path("users/<str:public_id>/roles/add/", views.membership_add, name="membership_add"),
+    path("users/<str:public_id>/roles/remove/", views.membership_remove, name="membership_remove"),
+    path("users/<str:public_id>/password/", views.password_reset, name="password_reset"),
+    path("users/<str:public_id>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<str:public_id>/unlock/", views.user_unlock, name="user_unlock"),
 ]

@@ -26,18 +26,14 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     known = get_user_model().objects.filter(username=username).first()
-    log_event(
-        None, AuditEntry.Action.LOGIN_FAILED, known, actor_name=username, org=_home(known), summary=username
-    )
+    log_event(None, AuditEntry.Action.LOGIN_FAILED, known, actor_name=username, org=_home(known), summary=username)
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
     username = str(username or "")[:150]
     known = get_user_model().objects.filter(username=username).first()
-    log_event(
-        None, AuditEntry.Action.LOCKED_OUT, known, actor_name=username, org=_home(known), summary=username
-    )
+    log_event(None, AuditEntry.Action.LOCKED_OUT, known, actor_name=username, org=_home(known), summary=username)
 
 
 def _home(user):
