@@ -210,7 +210,7 @@ def test_dry_run_writes_nothing(cast, industries):
         (b"x", "a.xls", ".xls"),
         (b"x", "a.pdf", "只能导入"),
         ("企业名称,地址\r\n甲,乙\r\n".encode(), "a.csv", "缺少必填列：统一社会信用代码、所属行业、监管科室"),
-        (",,,\r\n,,\r\n".encode(), "a.csv", "空"),
+        (b",,,\r\n,,\r\n", "a.csv", "空"),
         (("\ufeff" + ",".join(HEADER) + "\r\n").encode(), "a.csv", "没有企业数据"),
         ("企业名称,企业名称,统一社会信用代码,所属行业,监管科室\r\n".encode(), "a.csv", "两次"),
         ('企业名称,统一社会信用代码,所属行业,监管科室\r\n"a,b,c,d\r\n'.encode(), "a.csv", None),
