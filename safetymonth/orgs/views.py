@@ -40,6 +40,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data when the form was submitted (even empty), so that an empty form is bound and invalid."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_service_errors(form: Form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: at the field it names, else above the form."""
     if hasattr(exc, "error_dict"):
@@ -133,7 +138,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.MANAGE_ORGS)
     initial = {k: request.GET[k] for k in ("parent", "kind") if request.GET.get(k)}
-    form = OrgForm(request.POST or None, user=user, initial=initial)
+    form = OrgForm(_posted(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.changes()
         kind = data.pop("kind")
@@ -152,9 +157,7 @@ def org_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     org = perms.get_org_for_user(user, public_id, Perm.EDIT_OWN_ORG)
     full = perms.can(user, Perm.MANAGE_ORGS, org)
     form: OrgProfileForm = (
-        OrgForm(request.POST or None, org=org, user=user)
-        if full
-        else OrgProfileForm(request.POST or None, org=org, user=user)
+        OrgForm(_posted(request), org=org, user=user) if full else OrgProfileForm(_posted(request), org=org, user=user)
     )
     if request.method == "POST" and form.is_valid():
         data = form.changes()
@@ -196,7 +199,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
     initial = [
         {"code": i.code, "name": i.name, "sort_order": i.sort_order, "is_active": i.is_active} for i in industries
     ]
-    data = request.POST if request.method == "POST" else None
+    data = _posted(request)
     formset = IndustryFormSet(data, initial=initial, prefix="ind")
     add_form = IndustryAddForm(data, prefix="new")
     if request.method == "POST" and formset.is_valid() and add_form.is_valid():
@@ -228,7 +231,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
 def org_import(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.IMPORT_ORGS)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
