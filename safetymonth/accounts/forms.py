@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.accounts.models import Membership, Role, User, role_fits_org_kind, role_kind_message
@@ -42,14 +43,15 @@ class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
         self.fields["old_password"].label = _("原密码")
         self.fields["new_password1"].label = _("新密码")
         self.fields["new_password2"].label = _("再次输入新密码")
+        self.fields["new_password1"].help_text = password_validators_help_text_html()  # in this request's language
         self.fields["new_password2"].help_text = ""
 
-    def clean_new_password2(self):
-        password2 = super().clean_new_password2()
-        old = self.cleaned_data.get("old_password")
-        if old and password2 and old == password2:
-            raise ValidationError(_("新密码不能与原密码相同。"), code="password_unchanged")
-        return password2
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        old, new = cleaned.get("old_password"), cleaned.get("new_password2")
+        if old and new and old == new and "new_password2" not in self.errors:
+            self.add_error("new_password2", ValidationError(_("新密码不能与原密码相同。"), code="password_unchanged"))
+        return cleaned
 
 
 # --- the office's user management ----------------------------------------------------------------
@@ -115,8 +117,8 @@ class UserFilterForm(StyledFormMixin, forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         q = (data.get("q") or "").strip()
         if q:
-            users = users.filter(
-                Q(username__icontains=q)
+            users = users.alias(username_lower=Lower("username")).filter(
+                Q(username_lower__contains=q.lower())
                 | Q(full_name__icontains=q)
                 | Exists(
                     Membership.objects.filter(user=OuterRef("pk")).filter(
@@ -219,7 +221,7 @@ class UserCreateForm(StyledFormMixin, PasswordChoiceMixin):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
+        if User.objects.with_username(username).exists():
             raise ValidationError(_("该用户名已被使用，请换一个。"))
         return username
 

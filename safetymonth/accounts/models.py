@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,11 @@ def role_fits_org_kind(role: str, kind: str) -> bool:
 
 
 class UserQuerySet(models.QuerySet["User"]):
+    def with_username(self, username: str) -> UserQuerySet:
+        """Users whose username equals ``username`` ignoring case. (``iexact`` is no help: SQLite
+        runs with case_sensitive_like, which makes LIKE-based lookups case-sensitive.)"""
+        return self.alias(username_lower=Lower("username")).filter(username_lower=username.strip().lower())
+
     def for_user(self, user: User, perm: str) -> UserQuerySet:
         """Users whose every membership lies inside the acting user's scope for ``perm``.
 

@@ -112,7 +112,7 @@ def create_user(
     _require_org(actor, org)
     _check_role(org, role)
     username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.with_username(username).exists():
         raise ValidationError({"username": _("该用户名已被使用，请换一个。")})
     user = User(
         username=username,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,10 +81,12 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
             return entries
         self.is_valid()
         data = self.cleaned_data
+        # case-insensitive name matching without LIKE (SQLite runs with case_sensitive_like)
+        entries = entries.alias(actor_lower=Lower("actor_name"))
         if data.get("action"):
             entries = entries.filter(action=data["action"])
         if data.get("actor"):
-            entries = entries.filter(actor_name__iexact=data["actor"].strip())
+            entries = entries.filter(actor_lower=data["actor"].strip().lower())
         if data.get("org"):
             entries = entries.filter(org_path__startswith=data["org"].path)
         if data.get("date_from"):
@@ -93,7 +96,10 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         q = (data.get("q") or "").strip()
         if q:
             entries = entries.filter(
-                Q(summary__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q) | Q(actor_name__icontains=q)
+                Q(summary__icontains=q)
+                | Q(object_repr__icontains=q)
+                | Q(object_id=q)
+                | Q(actor_lower__contains=q.lower())
             )
         return entries
 
