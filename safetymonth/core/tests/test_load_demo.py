@@ -103,11 +103,14 @@ def test_running_twice_changes_nothing():
     assert "新建：-" in output
 
 
-def test_keeps_industries_already_seeded():
-    Industry.objects.create(code="catering", name="餐饮", sort_order=5)
+def test_keeps_the_industry_list_as_the_office_edited_it():
+    # the orgs app seeds the industries; the office may rename or reorder them afterwards
+    Industry.objects.update_or_create(code="catering", defaults={"name": "餐饮服务", "sort_order": 5})
     _run()
-    assert Industry.objects.count() == len(load_demo.INDUSTRIES)
-    assert Industry.objects.get(code="catering").sort_order == 5
+    assert Industry.objects.filter(code__in=[c for c, _n in load_demo.INDUSTRIES]).count() == len(load_demo.INDUSTRIES)
+    catering = Industry.objects.get(code="catering")
+    assert (catering.name, catering.sort_order) == ("餐饮服务", 5)
+    assert Org.objects.filter(industry=catering).exists()
 
 
 def test_adds_what_is_missing_after_a_partial_load():
