@@ -136,6 +136,7 @@ class OrgForm(OrgProfileForm):
             to_field_name="code",
             help_text=_("企业填写。"),
         )
+        self.fields["industry"].widget.attrs["class"] = "form-select"
         self.order_fields(self.field_order)
         parents = Org.objects.for_user(user, Perm.MANAGE_ORGS).filter(kind__in=PARENT_KINDS)
         if org is not None:

@@ -298,10 +298,11 @@ def template_xlsx(industries: list[str], sections: list[str]) -> bytes:
     widths = [36, 24, 14, 16, 40, 10, 16]
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
-    # Credit codes and phone numbers are text: Excel must not turn them into numbers.
+    # Credit codes and phone numbers are text: Excel must not turn them into numbers. A column style
+    # (not formatted empty cells) keeps the sheet's used range to the rows actually filled in.
     for letter in ("B", "G"):
-        for row in range(2, MAX_ROWS + 2):
-            ws[f"{letter}{row}"].number_format = "@"
+        ws.column_dimensions[letter].number_format = "@"
+        ws[f"{letter}2"].number_format = "@"
     ws.freeze_panes = "A2"
 
     help_ws = wb.create_sheet(HELP_SHEET_TITLE)
