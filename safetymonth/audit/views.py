@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,6 +22,19 @@ from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import export_audit_log
 
 ENTRIES_PER_PAGE = 50
+
+# Labels for the keys services put in ``changes`` that are not model fields.
+CHANGE_LABELS = {
+    "membership": _("角色"),
+    "password": _("密码"),
+    "failure_records_removed": _("清除的登录失败记录"),
+    "filters": _("筛选条件"),
+    "rows": _("行数"),
+    "format": _("格式"),
+    "fields": _("修改的字段"),
+    "kind": _("类型"),
+    "parent": _("上级单位"),
+}
 
 
 def _visible_entries(request: HttpRequest) -> tuple[User, Any]:
@@ -40,6 +54,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 def _field_label(object_type: str, key: str) -> str:
     """The verbose name of ``key`` on the entry's model, when it is a field (else the key itself)."""
+    if key in CHANGE_LABELS:
+        return str(CHANGE_LABELS[key])
     try:
         model = apps.get_model(object_type)
         return str(model._meta.get_field(key).verbose_name)

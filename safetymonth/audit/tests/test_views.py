@@ -134,7 +134,7 @@ def test_change_rows():
     )
     rows = {r["key"]: r for r in change_rows(entry)}
     assert rows["full_name"]["label"] == "姓名" and rows["full_name"]["pair"]
-    assert rows["rows"] == {"key": "rows", "label": "rows", "value": 3, "pair": False}
+    assert rows["rows"] == {"key": "rows", "label": "行数", "value": 3, "pair": False}
     assert rows["filters"]["value"] == "action: login"
     assert rows["fields"]["pair"] is False
 
