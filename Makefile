@@ -41,6 +41,9 @@ test: lint
 bench: install
 	$(PY) bench/run.py
 
+check-messages: install
+	$(PY) scripts/check_messages.py
+
 messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete --add-location file
 	$(PY) manage.py compilemessages -l en
