@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from safetymonth.accounts.models import Membership, Role, User
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import log_event
+from safetymonth.campaigns.demo import load_demo_campaigns
 from safetymonth.lib.uscc import ALPHABET, complete
 from safetymonth.orgs.models import Industry, Org, OrgKind
 from safetymonth.orgs.services import create_org
@@ -262,6 +263,7 @@ STEPS: list[Callable[[Demo], None]] = [
     load_industries,
     load_orgs,
     load_accounts,
+    load_demo_campaigns,
 ]
 
 
