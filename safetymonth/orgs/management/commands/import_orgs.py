@@ -37,7 +37,7 @@ class Command(BaseCommand):
             except PermissionDenied as exc:
                 raise CommandError(_("用户 %(name)s 没有导入企业的权限。") % {"name": user.username}) from exc
         if result.errors:
-            self.stdout.write(_("第几行\t列\t填写的内容\t问题"))
+            self.stdout.write(_("行号\t列\t填写的内容\t问题"))
             for e in result.errors:
                 self.stdout.write(f"{e.row}\t{e.column}\t{e.value}\t{e.message}")
         if not result.ok:
