@@ -34,6 +34,8 @@ _SCRUB = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
+    # set by tests/browser/conftest.py for Playwright; check --deploy rightly refuses it
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
