@@ -15,7 +15,7 @@ from safetymonth.accounts.models import User
 from safetymonth.accounts.permissions import Perm
 from safetymonth.audit.models import AuditEntry
 from safetymonth.core.forms import StyledFormMixin
-from safetymonth.orgs.models import Org
+from safetymonth.orgs.models import Org, OrgKind
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -66,7 +66,11 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("全部操作")), *AuditEntry.Action.choices]
-        self.fields["org"].queryset = Org.objects.for_user(actor, Perm.VIEW_AUDIT).order_by("path")
+        # Enterprises are left out of the list (there may be thousands): choosing their section covers
+        # them, and the free-text search finds one by name.
+        self.fields["org"].queryset = (
+            Org.objects.for_user(actor, Perm.VIEW_AUDIT).exclude(kind=OrgKind.ENTERPRISE).order_by("path")
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

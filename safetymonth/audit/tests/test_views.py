@@ -101,6 +101,16 @@ def test_other_org_cannot_be_chosen(office, cast):
     assert "org" in response.context["form"].errors
 
 
+def test_org_choices_are_the_scope_without_enterprises(office, cast):
+    choices = office.get(LIST).context["form"].fields["org"].queryset
+    assert set(choices) == {cast.commission, cast.office_org, cast.section, cast.other_section, cast.institution}
+
+
+def test_export_link_carries_the_filters(office):
+    html = office.get(LIST + "?action=login_failed&page=1").content.decode()
+    assert 'href="/audit/export.csv?action=login_failed"' in html
+
+
 def test_pagination_keeps_the_filters(office, cast):
     for i in range(60):
         log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary=f"bulk {i}")
