@@ -1,10 +1,12 @@
-"""Django admin for accounts (superusers only; the office works in the app's own pages).
+"""Django admin for accounts (superusers only; the office works in the app's own pages), registered
+when django.contrib.admin is installed.
 
 Changes made here bypass the office's services, so each save and delete is written to the audit
 log here as well."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin
@@ -34,7 +36,6 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ("org",)
 
 
-@admin.register(User)
 class SafetyMonthUserAdmin(UserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
@@ -90,3 +91,7 @@ class SafetyMonthUserAdmin(UserAdmin):
                 changes={"membership": [None, str(membership)]},
             )
         formset.save_m2m()
+
+
+if apps.is_installed("django.contrib.admin"):
+    admin.site.register(User, SafetyMonthUserAdmin)

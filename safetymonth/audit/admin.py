@@ -1,13 +1,13 @@
-"""The audit log in the Django admin: read-only, like everywhere else."""
+"""The audit log in the Django admin (registered when django.contrib.admin is installed): read-only."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 
 from safetymonth.audit.models import AuditEntry
 
 
-@admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor_name", "action", "object_repr", "org", "ip", "summary")
     list_filter = ("action",)
@@ -25,3 +25,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+if apps.is_installed("django.contrib.admin"):
+    admin.site.register(AuditEntry, AuditEntryAdmin)
