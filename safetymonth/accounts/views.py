@@ -141,6 +141,7 @@ def _render_detail(
         "memberships": memberships,
         "membership_form": membership_form or MembershipForm(actor=actor),
         "is_self": target.pk == actor.pk,
+        "is_admin": target.is_superuser or target.is_staff,
         "is_locked": services.is_locked_out(target),
         "history": history,
     }

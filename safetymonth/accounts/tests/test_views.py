@@ -301,3 +301,11 @@ def test_unlock_button_and_action(office, cast):
     assert "已解除 section 的登录锁定" in response.content.decode()
     assert 'data-testid="user-unlock"' not in response.content.decode()
     assert AuditEntry.objects.filter(summary="解除登录锁定", object_id=cast.section_staff.public_id).exists()
+
+
+def test_administrator_accounts_show_no_actions(office, cast):
+    admin = make_user("root", cast.section, Role.SECTION_STAFF, is_superuser=True, is_staff=True)
+    html = office.get(reverse("accounts:user_detail", args=[admin.public_id])).content.decode()
+    assert 'data-testid="user-is-admin"' in html
+    assert 'data-testid="password-reset"' not in html and 'data-testid="membership-add"' not in html
+    assert office.post(reverse("accounts:user_unlock", args=[admin.public_id])).status_code == 403
