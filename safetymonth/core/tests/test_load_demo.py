@@ -93,6 +93,8 @@ def test_one_account_per_role_with_the_documented_password():
     assert enterprise.industry.code == "refined-oil"
     assert enterprise.parent.name == "市场运行科"
     assert DEMO_PASSWORD in output
+    # one audit entry per account
+    assert AuditEntry.objects.filter(object_type="accounts.user").count() == len(expected)
 
 
 def test_running_twice_changes_nothing():

@@ -228,34 +228,35 @@ def load_orgs(demo: Demo) -> None:
 
 
 def load_accounts(demo: Demo) -> None:
+    # The accounts service (create_user) needs an acting office user and forces a password change at
+    # the first login; demo accounts keep the documented password, so they are made here, with the
+    # same model rules (the role fits the org kind) and one audit entry per account or new role.
     for account in ACCOUNTS:
         org = demo.orgs[account.org_name]
         user = User.objects.filter(username=account.username).first()
+        created = user is None
         if user is None:
             user = User(username=account.username, full_name=account.full_name, phone=account.phone)
             validate_password(DEMO_PASSWORD, user)
             user.set_password(DEMO_PASSWORD)
             user.full_clean(exclude=["password"])
             user.save()
-            log_event(None, AuditEntry.Action.CREATE, user, org=org, summary=_("演示数据"))
             demo.created["user"] += 1
         else:
             demo.existing["user"] += 1
-        if not Membership.objects.filter(user=user, org=org, role=account.role).exists():
-            # the accounts service (create_user) needs an acting office user and forces a password
-            # change at first login; demo accounts keep the documented password, so they are made
-            # here, with the same model rules (role fits the org kind) and the same audit entries.
-            membership = Membership(user=user, org=org, role=account.role)
-            membership.full_clean()
-            membership.save()
-            log_event(
-                None,
-                AuditEntry.Action.CREATE,
-                user,
-                org=org,
-                summary=_("演示数据"),
-                changes={"role": account.role, "org": org.name},
-            )
+        if Membership.objects.filter(user=user, org=org, role=account.role).exists():
+            continue
+        membership = Membership(user=user, org=org, role=account.role)
+        membership.full_clean()
+        membership.save()
+        log_event(
+            None,
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            user,
+            org=org,
+            summary=_("演示数据"),
+            changes={"username": [None, user.username], "membership": [None, f"{org.name} · {account.role}"]},
+        )
 
 
 # Each step takes the shared Demo and adds its part. A new kind of demo data is one more line here.
