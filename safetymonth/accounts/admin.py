@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.accounts.models import Membership, User
@@ -60,12 +61,12 @@ class SafetyMonthUserAdmin(UserAdmin):
             request.user,
             AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
             obj,
-            summary=_("后台管理修改用户") if change else _("后台管理新建用户"),
+            summary=gettext("后台管理修改用户") if change else gettext("后台管理新建用户"),
             changes={"fields": changed},
         )
 
     def delete_model(self, request, obj):
-        log_event(request.user, AuditEntry.Action.DELETE, obj, summary=_("后台管理删除用户"))
+        log_event(request.user, AuditEntry.Action.DELETE, obj, summary=gettext("后台管理删除用户"))
         super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -76,7 +77,7 @@ class SafetyMonthUserAdmin(UserAdmin):
                 AuditEntry.Action.UPDATE,
                 form.instance,
                 org=membership.org,
-                summary=_("后台管理删除角色"),
+                summary=gettext("后台管理删除角色"),
                 changes={"membership": [str(membership), None]},
             )
             membership.delete()
@@ -87,7 +88,7 @@ class SafetyMonthUserAdmin(UserAdmin):
                 AuditEntry.Action.UPDATE,
                 form.instance,
                 org=membership.org,
-                summary=_("后台管理设定角色"),
+                summary=gettext("后台管理设定角色"),
                 changes={"membership": [None, str(membership)]},
             )
         formset.save_m2m()

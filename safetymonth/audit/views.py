@@ -89,7 +89,7 @@ def audit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 @never_cache
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     actor, entries = _visible_entries(request)
     form = AuditFilterForm(request.GET or None, actor=actor)
     entries = form.filter(entries)
