@@ -602,8 +602,22 @@ def _expression_problems(located: Located, path: PathT, text: str, kinds: dict[s
             yield located.problem(path, _("规则只能使用整数指标；“%(code)s”不是整数指标。") % {"code": code})
 
 
+def _plain(value: Any) -> Any:
+    """Dates and times given as Python objects (a definition built in code) as ISO text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def validate(data: Any, located: Located) -> dict[str, Any]:
     """The canonical definition, or DefinitionError with every problem found."""
+    data = _plain(data)
     problems = schema_problems(data, located)
     if problems:
         raise DefinitionError(problems)
