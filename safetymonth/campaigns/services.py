@@ -568,7 +568,7 @@ def _shift_deadline(value: str, years: int) -> str:
 
 
 @transaction.atomic
-def copy_campaign(actor: User | None, source: Campaign, *, new_code: str, year: int, title: str) -> Campaign:
+def copy_campaign(actor: User | None, source: Campaign, new_code: str, year: int, title: str) -> Campaign:
     """A new, independent draft with everything of ``source`` (notice texts, contents, requirements,
     leadership, slogans, forms with items, indicators and rules, rounds), its periods and round
     deadlines moved by the difference in years. The new notice's number and dates are left empty."""

@@ -6,7 +6,9 @@ two radio buttons 是/否; text blanks as a text input), each blank's messages n
 column per row on a phone (static/css/form.css). Modes: ``entry`` and ``preview`` show inputs (the
 preview is what a reporter sees), ``readonly`` prints the values into the blanks.
 
-The caller supplies the surrounding ``<form>`` and its buttons."""
+The caller supplies the surrounding ``<form>`` and its buttons. After a POST that did not pass
+``services.check_values``, pass ``values=check.raw errors=check.errors warnings=check.warnings`` so
+that every box shows what was typed and its message. The partial links static/css/form.css itself."""
 
 from __future__ import annotations
 
