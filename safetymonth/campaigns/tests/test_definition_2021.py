@@ -176,6 +176,10 @@ def test_requirements_and_titles_are_verbatim(data):
         assert f"{label}：" in ATTACHMENT_1
     for item in form["items"]:
         assert item["requirement"] in ATTACHMENT_1
+    # item titles are broken over lines inside their cells on paper
+    cells = re.sub(r"\s*\n\s*", "", ATTACHMENT_1.replace("\t", ""))
+    for item in form["items"]:
+        assert item["title"] in cells, item["title"]
 
 
 def test_notice_texts_are_verbatim(data):
