@@ -15,10 +15,24 @@ def cast(db) -> Cast:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (lock-out counters, rate limits)."""
+    _clear_cache()
+    yield
+
+
+def _clear_cache() -> None:
+    """Empty the cache. On Redis only this run's keys go (KEY_PREFIX): FLUSHDB would also wipe
+    whatever else shares the database."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
-    yield
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache") and prefix:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 def pytest_configure(config):

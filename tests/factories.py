@@ -108,9 +108,7 @@ def build_cast() -> Cast:
         address="大渡口区春晖路1号",
     )
     enterprise2 = make_org("大渡口示例超市", OrgKind.ENTERPRISE, section)
-    other_enterprise = make_org(
-        "大渡口示例餐馆", OrgKind.ENTERPRISE, other_section, credit_code=credit_code(2)
-    )
+    other_enterprise = make_org("大渡口示例餐馆", OrgKind.ENTERPRISE, other_section, credit_code=credit_code(2))
     other_authority = make_org("另一个区商务委员会", OrgKind.AUTHORITY)
     return Cast(
         commission=commission,

@@ -31,9 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = perms.roles(user)
     orgs = Org.objects.for_user(user).active()
     ctx: dict = {"roles": roles, "home_orgs": perms.home_orgs(user)}
-    ctx["kind_counts"] = {
-        row["kind"]: row["n"] for row in orgs.values("kind").annotate(n=Count("id")).order_by()
-    }
+    ctx["kind_counts"] = {row["kind"]: row["n"] for row in orgs.values("kind").annotate(n=Count("id")).order_by()}
     ctx["kind_labels"] = dict(OrgKind.choices)
     if Role.OFFICE in roles or Role.SECTION_STAFF in roles:
         incomplete = orgs.enterprises().filter(
@@ -45,9 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         managed = User.objects.for_user(user, Perm.MANAGE_USERS)
         ctx["user_count"] = managed.count()
         ctx["orgs_without_users"] = (
-            orgs.filter(kind__in=[OrgKind.SECTION, OrgKind.ENTERPRISE])
-            .filter(memberships__isnull=True)
-            .count()
+            orgs.filter(kind__in=[OrgKind.SECTION, OrgKind.ENTERPRISE]).filter(memberships__isnull=True).count()
         )
     if perms.can(user, Perm.VIEW_AUDIT):
         ctx["recent_audit"] = AuditEntry.objects.for_user(user).select_related("org")[:8]
@@ -57,9 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .count()
         )
     ctx["own_gaps"] = [
-        (org, _profile_gaps(org))
-        for org in ctx["home_orgs"]
-        if org.kind in (OrgKind.ENTERPRISE, OrgKind.SECTION)
+        (org, _profile_gaps(org)) for org in ctx["home_orgs"] if org.kind in (OrgKind.ENTERPRISE, OrgKind.SECTION)
     ]
     ctx["can_edit_own"] = perms.can(user, Perm.EDIT_OWN_ORG)
     return render(request, "core/home.html", ctx)

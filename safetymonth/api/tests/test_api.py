@@ -20,9 +20,7 @@ def test_orgs_are_scoped_to_the_caller(client, cast):
 
 def test_orgs_filter_by_kind_and_subtree(client, cast):
     client.force_login(cast.office)
-    items = client.get("/api/v1/orgs", {"kind": "enterprise", "under": cast.section.public_id}).json()[
-        "items"
-    ]
+    items = client.get("/api/v1/orgs", {"kind": "enterprise", "under": cast.section.public_id}).json()["items"]
     assert [o["name"] for o in items] == [cast.enterprise.name, cast.enterprise2.name]
     assert items[0]["parent_id"] == cast.section.public_id
     assert client.get("/api/v1/orgs", {"under": cast.other_authority.public_id}).status_code == 404
