@@ -551,6 +551,149 @@ def save_definition(
 
 
 # ---------------------------------------------------------------------------------------------
+# Inline edits of the office UI: one small change to the definition, saved by save_definition
+
+
+EditPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionEdit:
+    """One inline edit of a campaign's definition (``campaign_to_data``'s shape).
+
+    ``op``: ``update`` merges ``value`` (a dict; nested dicts merged, None removes a key) into the
+    dict at ``path``; ``set`` replaces the entry at ``path``; ``insert`` puts ``value`` into the list
+    at ``path`` at ``index`` (None: at the end); ``delete`` removes the list entry at ``path``;
+    ``move`` moves the list entry at ``path`` by ``index`` places (-1 up, +1 down)."""
+
+    op: str
+    path: EditPath
+    value: Any = None
+    index: int | None = None
+
+
+def _walk(data: Any, path: EditPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _merge(target: dict[str, Any], value: Mapping[str, Any]) -> None:
+    for key, new in value.items():
+        if new is None:
+            target.pop(key, None)
+        elif isinstance(new, Mapping) and isinstance(target.get(key), dict):
+            _merge(target[key], new)
+        else:
+            target[key] = new
+
+
+_MARKER_AROUND = r"[（(]\s*\[\[{code}\]\]\s*[）)]|\[\[{code}\]\]"
+
+
+def _remove_marker(text: str, code: str) -> str:
+    """The progress text without the blank of ``code`` (and the brackets that framed it)."""
+    return re.sub(_MARKER_AROUND.format(code=re.escape(code)), "", text)
+
+
+def _rename_code(data: dict[str, Any], old: str, new: str) -> None:
+    """An indicator renamed in a draft: its marker and the rules that name it follow."""
+    pattern = re.compile(rf"(?<![a-z0-9_]){re.escape(old)}(?![a-z0-9_])")
+    for form in data.get("forms", []):
+        for item in form["items"]:
+            item["progress_text"] = item["progress_text"].replace(f"[[{old}]]", f"[[{new}]]")
+        for rule in form["rules"]:
+            rule["left"] = pattern.sub(new, rule["left"])
+            rule["right"] = pattern.sub(new, rule["right"])
+
+
+def _follow_markers(data: dict[str, Any]) -> None:
+    """Order each item's indicators as their blanks stand in the progress text (when every marker
+    has its indicator and the other way round; otherwise the definition check says what is wrong)."""
+    from safetymonth.lib import blanks
+
+    for form in data.get("forms", []):
+        for item in form["items"]:
+            try:
+                order = list(dict.fromkeys(blanks.codes(item["progress_text"])))
+            except blanks.BlankError:
+                continue
+            codes = [i["code"] for i in item["indicators"]]
+            if set(order) == set(codes) and len(codes) == len(order):
+                item["indicators"].sort(key=lambda i: order.index(i["code"]))
+
+
+def apply_edit(data: dict[str, Any], edit: DefinitionEdit) -> dict[str, Any]:
+    """``data`` with ``edit`` made (in place; also returned). IndexError/KeyError for a bad path."""
+    if edit.op == "update":
+        target = _walk(data, edit.path)
+        old_code = target.get("code") if isinstance(target, dict) else None
+        _merge(target, edit.value)
+        if _is_indicator_path(edit.path) and old_code and target.get("code") != old_code:
+            _rename_code(data, old_code, target["code"])
+    elif edit.op == "set":
+        parent = _walk(data, edit.path[:-1])
+        parent[edit.path[-1]] = edit.value
+    elif edit.op == "insert":
+        target = _walk(data, edit.path)
+        value = {k: v for k, v in edit.value.items() if v is not None} if isinstance(edit.value, dict) else edit.value
+        target.insert(len(target) if edit.index is None else edit.index, value)
+    elif edit.op == "delete":
+        parent = _walk(data, edit.path[:-1])
+        gone = parent[edit.path[-1]]
+        del parent[edit.path[-1]]
+        if _is_indicator_path(edit.path) and isinstance(gone, dict):
+            item = _walk(data, edit.path[:-2])
+            item["progress_text"] = _remove_marker(item["progress_text"], gone["code"])
+    elif edit.op == "move":
+        parent = _walk(data, edit.path[:-1])
+        here = int(edit.path[-1])
+        there = here + int(edit.index or 0)
+        if not 0 <= here < len(parent):
+            raise IndexError(here)
+        if 0 <= there < len(parent):
+            parent.insert(there, parent.pop(here))
+    else:
+        raise ValueError(edit.op)
+    _follow_markers(data)
+    return data
+
+
+def _is_indicator_path(path: EditPath) -> bool:
+    return len(path) >= 2 and path[-2] == "indicators"
+
+
+@transaction.atomic
+def edit_definition(
+    actor: User | None, campaign: Campaign, edit: DefinitionEdit, *, expected_version: int | None
+) -> LoadResult:
+    """Make one inline edit (``DefinitionEdit``) and save it with ``save_definition``: the same
+    version check, definition checks, publishing lock and audit entry as every other change.
+    Raises ValidationError (code "stale") when the campaign changed since ``expected_version``,
+    DefinitionError with the problems, or IndexError/KeyError when ``edit.path`` does not exist."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_version(locked, expected_version)
+    data = apply_edit(campaign_to_data(locked), edit)
+    result = save_definition(actor, locked, data, expected_version=expected_version)
+    _copy_state(result.campaign, campaign)
+    return result
+
+
+def export_definition(actor: User | None, campaign: Campaign) -> str:
+    """The campaign's definition file for download (audited as an export)."""
+    text = dump_campaign(campaign)
+    log_event(
+        actor,
+        AuditEntry.Action.EXPORT,
+        campaign,
+        org=campaign.issuing_org,
+        summary=_("下载活动定义“%(code)s”") % {"code": campaign.code},
+        changes={"version": campaign.version},
+    )
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
 # Copy, publish, close
 
 
@@ -793,15 +936,19 @@ def _parse_value(ind: Indicator, text: str, enforce_required: bool) -> tuple[int
 
 
 __all__ = [
+    "DefinitionEdit",
     "DefinitionError",
     "FormCheck",
     "LoadResult",
     "Problem",
+    "apply_edit",
     "campaign_to_data",
     "check_values",
     "close_campaign",
     "copy_campaign",
     "dump_campaign",
+    "edit_definition",
+    "export_definition",
     "indicator_has_values",
     "input_name",
     "load_campaign",
