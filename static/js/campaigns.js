@@ -1,0 +1,75 @@
+// Campaign pages: deadline countdowns that tick, and the "insert blank" helper of the form editor.
+// No inline scripts (CSP): behaviour hangs on data- attributes; htmx-swapped content is covered by
+// event delegation.
+(function () {
+  "use strict";
+  var DAY = 86400000;
+  var BEIJING = 8 * 3600000;
+
+  function beijingDay(ms) {
+    return Math.floor((ms + BEIJING) / DAY);
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".sm-countdown[data-deadline]").forEach(function (el) {
+      var deadline = Date.parse(el.getAttribute("data-deadline"));
+      if (isNaN(deadline)) { return; }
+      var days = beijingDay(deadline) - beijingDay(now);
+      var text;
+      if (deadline < now) {
+        text = days < 0 ? el.getAttribute("data-text-overdue").replace("{n}", String(-days)) : el.getAttribute("data-text-passed");
+        el.classList.remove("text-bg-info", "text-bg-warning");
+        el.classList.add("text-bg-danger");
+      } else if (days === 0) {
+        text = el.getAttribute("data-text-today");
+      } else {
+        text = el.getAttribute("data-text-left").replace("{n}", String(days));
+      }
+      if (text && el.textContent !== text) { el.textContent = text; }
+    });
+  }
+
+  function insertAtCursor(textarea, text) {
+    var start = textarea.selectionStart, end = textarea.selectionEnd;
+    if (typeof start !== "number") { start = end = textarea.value.length; }
+    textarea.value = textarea.value.slice(0, start) + text + textarea.value.slice(end);
+    textarea.focus();
+    textarea.selectionStart = textarea.selectionEnd = start + text.length;
+  }
+
+  // <button data-insert-marker="code"> or <button data-insert-marker-from="#id_code">: put [[code]]
+  // at the cursor of the form's progress text (textarea[data-marker-target]).
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest ? ev.target.closest("[data-insert-marker],[data-insert-marker-from]") : null;
+    if (!btn) { return; }
+    ev.preventDefault();
+    var form = btn.closest("form");
+    var textarea = form && form.querySelector("textarea[data-marker-target]");
+    if (!textarea) { return; }
+    var code = btn.getAttribute("data-insert-marker");
+    if (!code) {
+      var source = form.querySelector(btn.getAttribute("data-insert-marker-from"));
+      code = source ? source.value.trim() : "";
+    }
+    if (!/^[a-z][a-z0-9_]{0,59}$/.test(code)) {
+      var hint = btn.getAttribute("data-bad-code");
+      if (hint) { window.alert(hint); }
+      return;
+    }
+    insertAtCursor(textarea, "[[" + code + "]]");
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    window.setInterval(tick, 60000);
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    tick();
+    var target = document.querySelector("[data-scroll-here]");
+    if (target) {
+      target.removeAttribute("data-scroll-here");
+      target.scrollIntoView({ block: "start" });
+    }
+  });
+})();
