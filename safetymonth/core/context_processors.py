@@ -13,6 +13,7 @@ from safetymonth.accounts.permissions import Perm
 NAV = [
     ("core:home", _("首页"), None),
     ("orgs:list", _("单位"), Perm.VIEW_ORGS),
+    ("campaigns:list", _("活动"), Perm.VIEW_ORGS),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]
