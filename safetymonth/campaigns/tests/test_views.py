@@ -261,3 +261,28 @@ def test_definition_download_is_audited(client, cast, campaign_2021):
     assert response.status_code == 200
     assert "code: dadukou-commerce-2021" in response.content.decode()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_id=campaign_2021.public_id).exists()
+
+
+def test_home_card_and_nav_for_every_role(client, cast, campaign_2021):
+    publish_campaign(None, campaign_2021)
+    for user in (cast.office, cast.leader, cast.section_staff, cast.enterprise_staff, cast.tip_handler):
+        client.force_login(user)
+        body = client.get(reverse("core:home")).content.decode()
+        assert 'data-testid="home-campaigns"' in body and campaign_2021.title in body
+        assert 'data-testid="countdown"' in body
+        assert f'href="{reverse("campaigns:list")}"' in body
+    client.force_login(cast.other_office)
+    assert 'data-testid="home-campaigns"' not in client.get(reverse("core:home")).content.decode()
+
+
+def test_countdown_days_in_beijing_time():
+    import datetime as dt
+
+    from safetymonth.campaigns.office import countdown
+
+    utc = dt.UTC
+    deadline = dt.datetime(2022, 6, 28, 15, 59, 59, tzinfo=utc)  # 23:59:59 in Beijing
+    assert countdown(deadline, dt.datetime(2022, 6, 27, 16, 30, tzinfo=utc)).days == 0  # 00:30 on the 28th
+    assert countdown(deadline, dt.datetime(2022, 6, 27, 15, 30, tzinfo=utc)).days == 1
+    late = countdown(deadline, dt.datetime(2022, 6, 30, 2, tzinfo=utc))
+    assert late.overdue and late.overdue_days == 2
