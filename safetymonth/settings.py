@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "safetymonth.audit",
     "safetymonth.api",
     "safetymonth.campaigns",
+    "safetymonth.reports",
 ]
 
 MIDDLEWARE = [

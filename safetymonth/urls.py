@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("safetymonth.accounts.urls")),
     path("orgs/", include("safetymonth.orgs.urls")),
     path("audit/", include("safetymonth.audit.urls")),
+    path("reports/", include("safetymonth.reports.urls")),
     path("campaigns/", include("safetymonth.campaigns.urls")),
     path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),

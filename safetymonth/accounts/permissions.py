@@ -29,6 +29,14 @@ class Perm(StrEnum):
     VIEW_AUDIT = "audit.view"
     HANDLE_TIPS = "tipoffs.handle"
     MANAGE_CAMPAIGNS = "campaigns.manage"
+    # Progress reports (issue 4). FILL: fill the report of one's own org (checked on the exact org in
+    # reports/permissions.py); REVIEW: return/approve reports beneath (enterprises for a section, the
+    # sections and institutions for the office); VIEW: read reports and roll-ups in the scope (an
+    # enterprise's staff: its own); CHASE: 催报.
+    FILL_REPORT = "reports.fill"
+    REVIEW_REPORTS = "reports.review"
+    VIEW_REPORTS = "reports.view"
+    CHASE_REPORTS = "reports.chase"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -41,11 +49,23 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_USERS,
             Perm.VIEW_AUDIT,
             Perm.MANAGE_CAMPAIGNS,
+            Perm.REVIEW_REPORTS,
+            Perm.VIEW_REPORTS,
+            Perm.CHASE_REPORTS,
         }
     ),
-    Role.LEADER: frozenset({Perm.VIEW_ORGS}),
-    Role.SECTION_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG}),
-    Role.ENTERPRISE_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG}),
+    Role.LEADER: frozenset({Perm.VIEW_ORGS, Perm.VIEW_REPORTS}),
+    Role.SECTION_STAFF: frozenset(
+        {
+            Perm.VIEW_ORGS,
+            Perm.EDIT_OWN_ORG,
+            Perm.FILL_REPORT,
+            Perm.REVIEW_REPORTS,
+            Perm.VIEW_REPORTS,
+            Perm.CHASE_REPORTS,
+        }
+    ),
+    Role.ENTERPRISE_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG, Perm.FILL_REPORT, Perm.VIEW_REPORTS}),
     Role.TIP_HANDLER: frozenset({Perm.VIEW_ORGS, Perm.HANDLE_TIPS}),
 }
 

@@ -60,11 +60,12 @@ if TYPE_CHECKING:
 def indicator_has_values(indicator: Indicator) -> bool:
     """Whether any report holds a value for ``indicator``.
 
-    There is no Value model yet: this returns False. When reports arrive (issue 4), return
-    ``Value.objects.filter(indicator=indicator).exists()`` here. ``load_campaign`` and
-    ``save_definition`` then refuse, in any campaign, to remove such an indicator or change its kind,
-    unit, bounds or item, naming it."""
-    return False
+    A value counts when something was typed into the blank (a report's ``Value`` with non-empty
+    ``raw``). ``load_campaign`` and ``save_definition`` then refuse, in any campaign, to remove such an
+    indicator or change its kind, unit, bounds or item, naming it."""
+    from safetymonth.reports.models import Value
+
+    return Value.objects.filter(indicator=indicator).exclude(raw="").exists()
 
 
 # ---------------------------------------------------------------------------------------------
