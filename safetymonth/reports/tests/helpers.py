@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from safetymonth.campaigns.definition import DEFINITIONS_DIR
 from safetymonth.campaigns.models import Campaign, CampaignStatus, IndicatorKind, Round
 from safetymonth.campaigns.services import load_campaign, publish_campaign
-from safetymonth.campaigns.definition import DEFINITIONS_DIR
 from safetymonth.reports import services
 from safetymonth.reports.models import Report, ReportStatus
 
