@@ -470,8 +470,6 @@ def row_add(request: HttpRequest, public_id: str, section: str, item: int | None
         "section": spec,
         "adding": True,
     }
-    if spec.key == "indicators":
-        ctx["marker_codes"] = [i["code"] for i in entries]
     if request.method == "POST" and form.is_valid():
         value = form.to_value()
         list_path = spec.list_path(item)

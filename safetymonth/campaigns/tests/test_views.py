@@ -286,3 +286,66 @@ def test_countdown_days_in_beijing_time():
     assert countdown(deadline, dt.datetime(2022, 6, 27, 15, 30, tzinfo=utc)).days == 1
     late = countdown(deadline, dt.datetime(2022, 6, 30, 2, tzinfo=utc))
     assert late.overdue and late.overdue_days == 2
+
+
+def test_renaming_an_indicator_renames_its_marker_and_rules(client, cast, draft_2022):
+    client.force_login(cast.office)
+    edit = url("indicator_edit", draft_2022, 0, 0)
+    form = client.get(edit).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(version=draft_2022.version, code="study_sessions", required="on")
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    form_ = draft_2022.forms.get()
+    assert "[[study_sessions]]" in form_.items.get(code="theory_study").progress_text
+    assert form_.rules.get(code="theory_study_participants_at_least_sessions").right == "study_sessions"
+
+
+def test_published_round_keeps_its_locked_fields(client, cast, campaign_2021):
+    publish_campaign(None, campaign_2021)
+    campaign_2021.refresh_from_db()
+    client.force_login(cast.office)
+    edit = url("row_edit", campaign_2021, "rounds", 0)
+    form = client.get(edit).context["form"]
+    data = {**form.initial, "version": campaign_2021.version, "deadline": "2021-06-30T18:00", "name": "补报"}
+    data.update(report_to="市场运行科", expected_kinds=["enterprise"])  # disabled: ignored
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    rnd = campaign_2021.rounds.get()
+    assert rnd.name == "补报" and rnd.expected_kinds == ["section"] and rnd.report_to_name == "规划秩序科"
+
+
+def test_concurrent_row_edit_is_refused_with_the_current_entry(client, cast, draft_2022):
+    client.force_login(cast.office)
+    edit = url("row_edit", draft_2022, "slogans", 0)
+    seen = draft_2022.version
+    client.post(edit, {"version": seen, "text": "他人改过的标语"})
+    response = client.post(edit, {"version": seen, "text": "我的标语"}, **HTMX)
+    body = response.content.decode()
+    assert "该活动已被他人修改，请刷新后再改" in body
+    assert 'value="我的标语"' in body and "他人改过的标语" in body  # typed kept, current shown
+
+
+def test_section_staff_cannot_edit_or_publish(client, cast, campaign_2021):
+    publish_campaign(None, campaign_2021)
+    client.force_login(cast.section_staff)
+    assert client.get(url("edit", campaign_2021)).status_code == 403
+    assert client.post(url("close", campaign_2021), {"version": 2}).status_code == 403
+    assert client.get(url("definition_yaml", campaign_2021)).status_code == 403
+    assert client.get(url("preview", campaign_2021)).status_code == 200
+
+
+def test_bad_input_never_500(client, cast, draft_2022):
+    client.force_login(cast.office)
+    for section, data in [
+        ("periods", {"version": "x", "code": "A B", "start": "2022-13-01", "end": "nope"}),
+        ("rounds", {"version": draft_2022.version, "deadline": "tomorrow", "expected_kinds": ["martian"]}),
+        (
+            "rules",
+            {"version": draft_2022.version, "code": "r", "left": "1 +", "operator": "=>", "right": "(", "message": "m"},
+        ),
+        ("items", {"version": draft_2022.version, "code": "x", "title": "t", "progress_text": "[[Bad Code]] [[x"}),
+    ]:
+        response = client.post(url("row_add", draft_2022, section), data, **HTMX)
+        assert response.status_code == 200, section
+        assert response.context["form"].errors, section
