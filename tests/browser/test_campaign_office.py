@@ -58,7 +58,9 @@ def test_office_builds_2022_from_2021_and_a_section_sees_it(page, live_server, c
     expect(page.locator("[data-testid=essentials-title]")).to_contain_text("2022年")
 
     # a new blank in item 1, its marker typed into the progress text, and a second one appended
-    _add_indicator(page, "theory_study", "safety_talk_sessions", "安全讲座场次", "场", type_marker="\n开展安全讲座（|）场")
+    _add_indicator(
+        page, "theory_study", "safety_talk_sessions", "安全讲座场次", "场", type_marker="\n开展安全讲座（|）场"
+    )
     _add_indicator(page, "theory_study", "safety_talk_participants", "安全讲座参与人次", "人次")
     progress = page.locator("[data-item=theory_study] [data-testid=progress-text]")
     expect(progress).to_contain_text("开展安全讲座（[[safety_talk_sessions]]）场（[[safety_talk_participants]]）人次")
