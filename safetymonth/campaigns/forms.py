@@ -212,6 +212,36 @@ class SloganForm(EditForm):
         return "text"
 
 
+class ReportFormMetaForm(EditForm):
+    """The statistics form's own texts: 附件1, its title and the fill-in line above the table."""
+
+    attachment_label = _text(_("附件编号"), 20)
+    title = forms.CharField(label=_("表名"), max_length=200)
+    header_fields = forms.CharField(
+        label=_("表头填写项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一项，例如 填报科室、联系人、电话、填报日期"),
+    )
+
+    @classmethod
+    def initial_from(cls, entry: Any) -> dict[str, Any]:
+        return {
+            "attachment_label": entry.get("attachment_label", ""),
+            "title": entry.get("title", ""),
+            "header_fields": "\n".join(entry.get("header_fields", [])),
+        }
+
+    def to_value(self) -> Any:
+        cd = self.cleaned_data
+        lines = [line.strip() for line in (cd.get("header_fields") or "").splitlines()]
+        return {
+            "attachment_label": cd.get("attachment_label") or "",
+            "title": cd["title"],
+            "header_fields": [line for line in lines if line],
+        }
+
+
 class ItemForm(EditForm):
     code = _code_field()
     title = forms.CharField(label=_("活动项目"), max_length=200)

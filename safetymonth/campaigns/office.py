@@ -66,7 +66,8 @@ class Section:
     structural: bool = False
     edit_published: bool = True
     movable: bool = True
-    anchor: str = ""
+    # entries can be added and removed (the statistics form itself cannot: a campaign has one)
+    addable: bool = True
 
     def list_path(self, item: int | None = None) -> tuple[str | int, ...]:
         if self.key == "indicators":
@@ -80,7 +81,7 @@ class Section:
         return node
 
     def can_add(self, campaign: Campaign) -> bool:
-        return editable(campaign) and (campaign.status == CampaignStatus.DRAFT or not self.structural)
+        return self.addable and editable(campaign) and (campaign.status == CampaignStatus.DRAFT or not self.structural)
 
     def can_edit(self, campaign: Campaign) -> bool:
         return editable(campaign) and (
@@ -101,6 +102,16 @@ SECTIONS: dict[str, Section] = {
         Section("requirements", _("有关要求"), campaign_forms.TitledTextForm, ("requirements",)),
         Section("leadership", _("领导小组"), campaign_forms.LeadershipForm, ("leadership",)),
         Section("slogans", _("宣传标语"), campaign_forms.SloganForm, ("slogans", "items")),
+        Section(
+            "forms",
+            _("统计表"),
+            campaign_forms.ReportFormMetaForm,
+            ("forms",),
+            structural=True,
+            edit_published=False,
+            movable=False,
+            addable=False,
+        ),
         Section(
             "items",
             _("活动项目"),

@@ -438,6 +438,8 @@ def _current_text(spec: Section, data: dict[str, Any], item: int | None, index: 
 def _anchor(spec: Section, item: int | None) -> str:
     if spec.key == "indicators":
         return f"item-{item}"
+    if spec.key == "forms":
+        return "section-items"
     return f"section-{spec.key}"
 
 

@@ -101,6 +101,9 @@ ACCESS = [
     Row("campaigns:row_edit", PUBLISHED_MANAGE, args=published("rounds", 0), note="published-round"),
     Row("campaigns:row_edit", only([], **OUTSIDE), args=published("rules", 0), note="published-rule-locked"),
     Row("campaigns:row_edit", only(["office"], ok=404, denied=404), args=draft("slogans", 99), note="no-such-entry"),
+    Row("campaigns:row_edit", DRAFT_ONLY_OFFICE, args=draft("forms", 0), note="form-title"),
+    Row("campaigns:row_edit", only([], **OUTSIDE), args=published("forms", 0), note="published-form-locked"),
+    Row("campaigns:row_add", only(["office"], ok=403, denied=404), args=draft("forms"), note="no-second-form"),
     Row(
         "campaigns:row_delete",
         only(["office"], ok=302, denied=404),

@@ -349,3 +349,15 @@ def test_bad_input_never_500(client, cast, draft_2022):
         response = client.post(url("row_add", draft_2022, section), data, **HTMX)
         assert response.status_code == 200, section
         assert response.context["form"].errors, section
+
+
+def test_form_title_and_header_fields(client, cast, draft_2022):
+    client.force_login(cast.office)
+    edit = url("row_edit", draft_2022, "forms", 0)
+    form = client.get(edit).context["form"]
+    data = {**form.initial, "version": draft_2022.version, "header_fields": "填报科室\r\n联系人\r\n\r\n填报日期"}
+    data["title"] = "2022年活动进展情况统计表"
+    assert client.post(edit, data).status_code == 302
+    report_form = draft_2022.forms.get()
+    assert report_form.title == "2022年活动进展情况统计表"
+    assert report_form.header_fields == ["填报科室", "联系人", "填报日期"]
