@@ -175,6 +175,7 @@ def _parse_header(data: Mapping[str, Any], *, for_submit: bool) -> tuple[dict[st
     tel = str(data.get("contact_phone", "") or "").strip()
     if tel and not phone.is_valid(tel):
         errors["contact_phone"] = [_("请填写手机号码或带区号的固定电话，例如 13800138000 或 023-68083116。")]
+        out["contact_phone"] = tel[:30]  # kept in the draft as typed; submitting checks it again
     elif tel:
         out["contact_phone"] = phone.normalise(tel)
     else:

@@ -49,6 +49,7 @@ def test_save_draft_keeps_what_was_typed_even_when_wrong(cast, rnd):
     result = services.save_draft(cast.section_staff, report, data, report.version)
     assert result.errors["theory_study_sessions"] == ["请输入整数。"]
     assert "contact_phone" in result.header_errors
+    assert report.contact_phone == "123"  # kept as typed in the draft
     assert report.version == 2
     assert services.stored_raw(report)["theory_study_sessions"] == "abc"
     value = Value.objects.get(report=report, indicator__code="theory_study_participants")
@@ -93,6 +94,16 @@ def test_submit_with_errors_saves_but_does_not_submit(cast, rnd):
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
     assert services.stored_raw(report)["lecture_participants"] == "2"
+
+
+def test_submit_refuses_an_invalid_phone_kept_in_the_draft(cast, rnd):
+    report = report_of(cast, cast.section)
+    result = services.submit_report(
+        cast.section_staff, report, valid_data(rnd.form, contact_phone="6808"), report.version
+    )
+    assert not result.submitted and "contact_phone" in result.header_errors
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.contact_phone == "6808"
 
 
 def test_submit_requires_every_required_value_and_the_header(cast, rnd):
