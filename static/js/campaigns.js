@@ -64,12 +64,16 @@
     tick();
     window.setInterval(tick, 60000);
   });
-  document.addEventListener("htmx:afterSettle", function (ev) {
+  // After an inline edit the whole editor is swapped in again: keep the changed place in view.
+  document.addEventListener("htmx:afterSettle", function () {
     tick();
-    var target = document.querySelector("[data-scroll-here]");
+    var marker = document.querySelector("[data-saved-anchor]");
+    if (!marker) { return; }
+    var target = document.getElementById(marker.getAttribute("data-saved-anchor"));
+    marker.removeAttribute("data-saved-anchor");
     if (target) {
-      target.removeAttribute("data-scroll-here");
-      target.scrollIntoView({ block: "start" });
+      var box = target.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > window.innerHeight) { target.scrollIntoView({ block: "start" }); }
     }
   });
 })();

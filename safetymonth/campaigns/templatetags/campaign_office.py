@@ -34,3 +34,20 @@ def current_campaigns(context: template.Context) -> dict[str, Any]:
         rnd = next_round(c, now)
         rows.append((c, rnd, countdown(rnd.deadline, now) if rnd else None))
     return {"rows": rows}
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def cn_number(value: Any) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (the notice's （一）（二）… numbering)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
+    return text + (_DIGITS[ones] if ones else "")

@@ -50,6 +50,7 @@ def test_detail_shows_the_notice_and_buttons_by_role(client, cast, campaign_2021
     ):
         assert text in body
     assert 'data-testid="campaign-publish"' in body and 'data-testid="campaign-edit"' in body
+    assert "（七）" in body  # the seventh main content, numbered as in the notice
     publish_campaign(None, campaign_2021)
     client.force_login(cast.section_staff)
     body = client.get(url("detail", campaign_2021)).content.decode()
@@ -361,3 +362,19 @@ def test_form_title_and_header_fields(client, cast, draft_2022):
     report_form = draft_2022.forms.get()
     assert report_form.title == "2022年活动进展情况统计表"
     assert report_form.header_fields == ["填报科室", "联系人", "填报日期"]
+
+
+def test_chinese_numbering():
+    from safetymonth.campaigns.templatetags.campaign_office import cn_number
+
+    assert [cn_number(n) for n in (1, 7, 10, 11, 20, 23, 99, 0, "x")] == [
+        "一",
+        "七",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+        "九十九",
+        "0",
+        "x",
+    ]
