@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import User
 from safetymonth.accounts.permissions import Perm
 from safetymonth.campaigns import services
@@ -68,8 +69,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     for c in campaigns:
         rnd = next_round(c, now)
         rows.append((c, rnd, countdown(rnd.deadline, now) if rnd else None))
-    from safetymonth.accounts import permissions as perms
-
     return render(
         request,
         "campaigns/campaign_list.html",

@@ -73,6 +73,7 @@ def test_office_builds_2022_from_2021_and_a_section_sees_it(page, live_server, c
     expect(page.locator("[data-field-error=progress_text]")).to_contain_text("no_such_blank")
     expect(text).to_have_value(re.compile(r"\[\[no_such_blank\]\]$"))
     page.click("[data-testid=edit-form] [data-testid=edit-cancel]")
+    expect(page.locator("[data-testid=edit-form]")).to_have_count(0)
 
     # the rule: participants >= sessions
     page.click("[data-testid=add-rules]")
