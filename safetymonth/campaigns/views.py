@@ -313,7 +313,16 @@ def _save(
         services.edit_definition(_user(request), campaign, edit, expected_version=form.cleaned_data["version"])
     except ValidationError as exc:
         if getattr(exc, "code", None) == "stale":
-            form.add_error(None, _stale_message(campaign, form.cleaned_data["version"]))
+            form.add_error(
+                None,
+                _stale_message(campaign, form.cleaned_data["version"])
+                + " "
+                + _("下面是当前保存的内容；若仍要用您填写的内容覆盖，请再点“保存”。"),
+            )
+            # the next "save" is made against the version now shown
+            bound = form.data.copy()
+            bound["version"] = str(campaign.version)
+            form.data = bound
             return {"stale": True, "current": services.campaign_to_data(campaign)}
         _add_errors(form, exc)
     except DefinitionError as exc:
@@ -349,6 +358,8 @@ def edit_essentials(request: HttpRequest, public_id: str) -> HttpResponse:
         if campaign.status != CampaignStatus.DRAFT:
             value.pop("year", None)
         extra = _save(request, campaign, form, services.DefinitionEdit("update", (), value), [""])
+        if extra and extra.get("stale"):
+            extra["current_text"] = _differences(form, extra["current"])
         if extra is None:
             return _editor_response(request, campaign, "essentials", _("基本信息已保存。"))
         ctx.update(extra)
@@ -405,7 +416,7 @@ def row_edit(request: HttpRequest, public_id: str, section: str, index: int, ite
             prefixes.append(format_path(path[:-2]))
         extra = _save(request, campaign, form, services.DefinitionEdit(op, path, value), prefixes)
         if extra and extra.get("stale"):
-            extra["current_text"] = _current_text(spec, extra["current"], item, index)
+            extra["current_text"] = _current_text(spec, extra["current"], item, index, form)
         if extra is None:
             return _editor_response(
                 request,
@@ -423,15 +434,40 @@ def _marker_codes(spec: Section, entry: Any) -> list[str]:
     return []
 
 
-def _current_text(spec: Section, data: dict[str, Any], item: int | None, index: int) -> str:
-    """The entry as now saved (shown next to a refused edit), one "key: value" a line."""
+def _current_text(
+    spec: Section, data: dict[str, Any], item: int | None, index: int, form: EditForm | None = None
+) -> str:
+    """The entry as now saved (shown next to a refused edit)."""
     try:
         entry = spec.entries(data, item)[index]
     except (IndexError, KeyError):
         return _("（该条目已被删除）")
-    if not isinstance(entry, dict):
-        return str(entry)
-    return "\n".join(f"{k}：{v}" for k, v in entry.items() if k != "indicators")
+    if form is not None:
+        return _differences(form, entry)
+    return str(entry)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:16]
+    return str(value)
+
+
+def _differences(form: EditForm, entry: Any) -> str:
+    """Field by field, what is saved now where it differs from what was typed ("label：value")."""
+    now = type(form).initial_from(entry)
+    lines = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        saved, typed = _shown(now.get(name)), _shown(form.cleaned_data.get(name))
+        if saved != typed and not (isinstance(form.cleaned_data.get(name), bool) and saved in ("", "False")):
+            lines.append(f"{field.label}：{saved or _('（空）')}")
+    return "\n".join(lines) or _("（与您填写的相同）")
 
 
 def _anchor(spec: Section, item: int | None) -> str:

@@ -94,8 +94,15 @@ def test_inline_edit_of_essentials_and_stale_version(client, cast, draft_2022):
     response = client.post(url("edit_essentials", draft_2022), data, **HTMX)
     body = response.content.decode()
     assert "该活动已被他人修改，请刷新后再改" in body and "渡商发〔2022〕9号" in body
+    assert response.context["current_text"] == "发文字号：渡商发〔2022〕8号"  # what differs, as now saved
     draft_2022.refresh_from_db()
     assert draft_2022.doc_number == "渡商发〔2022〕8号"
+    # having seen it, saving again overwrites on purpose (the form now carries the current version)
+    assert response.context["form"]["version"].value() == str(draft_2022.version)
+    data["version"] = draft_2022.version
+    client.post(url("edit_essentials", draft_2022), data, **HTMX)
+    draft_2022.refresh_from_db()
+    assert draft_2022.doc_number == "渡商发〔2022〕9号"
 
 
 def test_progress_text_marker_errors_at_the_field(client, cast, draft_2022):
