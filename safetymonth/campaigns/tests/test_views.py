@@ -385,3 +385,24 @@ def test_chinese_numbering():
         "0",
         "x",
     ]
+
+
+def test_progress_text_without_a_marker_and_reordered_markers(client, cast, draft_2022):
+    client.force_login(cast.office)
+    edit = url("row_edit", draft_2022, "items", 0)
+    initial = client.get(edit).context["form"].initial
+    text = initial["progress_text"]
+    data = {**initial, "version": draft_2022.version, "progress_text": text.replace("[[lecture_participants]]", "")}
+    errors = client.post(edit, data, **HTMX).context["form"].errors
+    assert "lecture_participants" in " ".join(errors["progress_text"])
+    # swapping two markers reorders the indicators to follow the text
+    swapped = text.replace("[[theory_study_sessions]]", "[[tmp]]")
+    swapped = swapped.replace("[[theory_study_participants]]", "[[theory_study_sessions]]").replace(
+        "[[tmp]]", "[[theory_study_participants]]"
+    )
+    assert client.post(edit, {**data, "progress_text": swapped}).status_code == 302
+    item = draft_2022.forms.get().items.get(code="theory_study")
+    assert list(item.indicators.order_by("order").values_list("code", flat=True))[:2] == [
+        "theory_study_participants",
+        "theory_study_sessions",
+    ]
