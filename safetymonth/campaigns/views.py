@@ -148,7 +148,11 @@ def campaign_preview(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms[0]
     if request.GET.get("form"):
         form = next((f for f in forms if f.code == request.GET["form"]), form)
-    check = services.check_values(form, request.POST) if request.method == "POST" else None
+    check = None
+    if request.method == "POST":
+        # "try it" checks what was typed and the rules; "as on submit" also wants every required blank
+        full = request.POST.get("check") == "submit"
+        check = services.check_values(form, request.POST, enforce_required=full)
     return render(
         request,
         "campaigns/campaign_preview.html",

@@ -406,3 +406,13 @@ def test_progress_text_without_a_marker_and_reordered_markers(client, cast, draf
         "theory_study_participants",
         "theory_study_sessions",
     ]
+
+
+def test_preview_try_checks_rules_and_on_request_required_blanks(client, cast, campaign_2021):
+    client.force_login(cast.office)
+    typed = {"ind-theory_study_sessions": "5", "ind-theory_study_participants": "2"}
+    check = client.post(url("preview", campaign_2021), {**typed, "check": "try"}).context["check"]
+    assert check.errors == {"theory_study_participants": ["理论学习中心组学习的参与人次不能少于学习次数。"]}
+    check = client.post(url("preview", campaign_2021), {**typed, "check": "submit"}).context["check"]
+    assert "special_film_studied" in check.errors
+    assert Campaign.objects.get(pk=campaign_2021.pk).version == campaign_2021.version  # nothing saved
