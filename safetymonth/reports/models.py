@@ -39,23 +39,33 @@ COUNTED_STATUSES: dict[str, list[str]] = {
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def for_user(self, user: User, perm: str | None = None) -> ReportQuerySet:
-        """Reports the user may see (perm None: view, fill or review scope) or act on with ``perm``.
+        """Reports the user may see (perm None: view, fill or review scope, and every report sent to
+        an org where the user holds the office role) or act on with ``perm``.
 
         Filling is further restricted to the user's own org in ``reports.permissions``."""
+        from safetymonth.accounts.models import Role
         from safetymonth.accounts.permissions import Perm, scope_paths
         from safetymonth.orgs.models import Org
 
+        office_orgs: list[int] = []
         if perm is None:
             paths = sorted(
                 set(scope_paths(user, Perm.VIEW_REPORTS))
                 | set(scope_paths(user, Perm.FILL_REPORT))
                 | set(scope_paths(user, Perm.REVIEW_REPORTS))
             )
+            if user.is_authenticated:
+                office_orgs = list(
+                    user.memberships.filter(role=Role.OFFICE, org__is_active=True).values_list("org_id", flat=True)
+                )
         else:
             paths = scope_paths(user, perm)
-        if not paths:
+        if not paths and not office_orgs:
             return self.none()
-        return self.filter(org__in=Org.objects.under_paths(paths))
+        q = Q(org__in=Org.objects.under_paths(paths)) if paths else Q(pk__in=[])
+        if office_orgs:
+            q |= Q(round__report_to_id__in=office_orgs)
+        return self.filter(q)
 
 
 class Report(models.Model):

@@ -265,3 +265,14 @@ def test_indicator_has_values_once_something_is_typed(cast, rnd):
     assert not indicator_has_values(indicator)
     services.save_draft(cast.section_staff, report, {"ind-lecture_sessions": "2"}, report.version)
     assert indicator_has_values(indicator)
+
+
+def test_office_of_the_report_to_org_sees_and_reviews_the_sections(cast, rnd):
+    """An office member on 规划秩序科 (the round's report_to) reviews the other sections' reports."""
+    from safetymonth.reports.permissions import get_report_for_user
+
+    planner = make_user("planner", cast.office_org, Role.OFFICE)
+    report = in_status(cast, cast.section, ReportStatus.SUBMITTED)
+    assert get_report_for_user(planner, report.public_id) == report
+    services.approve_report(planner, report)
+    assert report.status == ReportStatus.APPROVED
