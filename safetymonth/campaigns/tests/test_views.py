@@ -416,3 +416,26 @@ def test_preview_try_checks_rules_and_on_request_required_blanks(client, cast, c
     check = client.post(url("preview", campaign_2021), {**typed, "check": "submit"}).context["check"]
     assert "special_film_studied" in check.errors
     assert Campaign.objects.get(pk=campaign_2021.pk).version == campaign_2021.version  # nothing saved
+
+
+def _essentials(client, campaign, **changes):
+    form = client.get(url("edit_essentials", campaign)).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(version=campaign.version, **changes)
+    return client.post(url("edit_essentials", campaign), data, **HTMX)
+
+
+def test_essentials_unknown_office_is_refused_at_the_field(client, cast, draft_2022):
+    client.force_login(cast.office)
+    response = _essentials(client, draft_2022, office="不存在的科室")
+    assert "不存在的科室" in " ".join(response.context["form"].errors["office"])
+
+
+def test_published_essentials_keep_the_year(client, cast, campaign_2021):
+    publish_campaign(None, campaign_2021)
+    campaign_2021.refresh_from_db()
+    client.force_login(cast.office)
+    response = _essentials(client, campaign_2021, year="2030", contact_phone="023-68083116")
+    assert response.status_code == 200 and response["HX-Retarget"] == "#campaign-editor"
+    campaign_2021.refresh_from_db()
+    assert campaign_2021.year == 2021 and campaign_2021.contact_phone == "023-68083116"
