@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "safetymonth.api",
     "safetymonth.campaigns",
     "safetymonth.reports",
+    "safetymonth.dashboard",
+    "safetymonth.exports",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safetymonth@localhost")
+# The address users reach the site at, for links in emails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ NAV = [
     ("orgs:list", _("单位"), Perm.VIEW_ORGS),
     ("campaigns:list", _("活动"), Perm.VIEW_ORGS),
     ("reports:list", _("填报"), Perm.VIEW_REPORTS),
+    ("dashboard:index", _("看板"), Perm.VIEW_DASHBOARD),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]
@@ -34,4 +35,12 @@ def navigation(request: HttpRequest) -> dict:
         "nav_items": items,
         "user_roles": sorted(perms.roles(user)),
         "user_home_orgs": perms.home_orgs(user),
+        "unread_notifications": _unread(user),
     }
+
+
+def _unread(user) -> int:
+    """Unread in-app notifications, for the badge in the navigation bar (one indexed count)."""
+    from safetymonth.reports.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

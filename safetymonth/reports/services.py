@@ -547,7 +547,9 @@ def notify(users: Iterable[User], text: str, url: str = "", *, subject: str = ""
     if emails:
         site = str(getattr(settings, "SITE_URL", "") or "")
         body = text + (f"\n\n{site.rstrip('/')}{url}" if site else f"\n\n{url}" if url else "")
-        send_mail(subject or _("【安全生产月】%(text)s") % {"text": text[:60]}, body, None, emails, fail_silently=True)
+        mail_subject = subject or _("【安全生产月】%(text)s") % {"text": text[:60]}
+        # Mail goes out once the workflow's transaction has committed, never for a rolled-back change.
+        transaction.on_commit(lambda: send_mail(mail_subject, body, None, emails, fail_silently=True))
     return len(users)
 
 

@@ -118,15 +118,16 @@ def test_reminder_windows():
     assert services.reminder_kind(d, d + dt.timedelta(days=30)) is None
 
 
-def test_reminders_are_sent_once_per_round_org_and_kind(cast, rnd):
+def test_reminders_are_sent_once_per_round_org_and_kind(cast, rnd, django_capture_on_commit_callbacks):
     in_status(cast, cast.other_section, ReportStatus.SUBMITTED)  # filed: no reminder
     _set_deadline(rnd, dt.timedelta(days=2))
     cast.section_staff.email = "section@example.com"
     cast.section_staff.save(update_fields=["email"])
     mail.outbox.clear()
-    assert services.send_reminders() == 2  # 市场运行科 and 规划秩序科
-    assert services.send_reminders() == 0
-    call_command("send_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders() == 2  # 市场运行科 and 规划秩序科
+        assert services.send_reminders() == 0
+        call_command("send_reminders")
     assert ReminderSent.objects.filter(kind="3d").count() == 2
     assert [m.to for m in mail.outbox] == [["section@example.com"]]
     assert Notification.objects.filter(user=cast.section_staff, text__contains="还有3天").count() == 1

@@ -150,14 +150,15 @@ def test_round_locked_at_deadline_refuses_entry(cast, rnd):
         services.submit_report(cast.section_staff, report, valid_data(rnd.form), report.version)
 
 
-def test_return_needs_a_reason_and_notifies_the_section(cast, rnd):
+def test_return_needs_a_reason_and_notifies_the_section(cast, rnd, django_capture_on_commit_callbacks):
     report = in_status(cast, cast.section, ReportStatus.SUBMITTED)
     with pytest.raises(ValidationError):
         services.return_report(cast.office, report, "  ")
     mail.outbox.clear()
     cast.section_staff.email = "section@example.com"
     cast.section_staff.save(update_fields=["email"])
-    services.return_report(cast.office, report, "讲座参与人次偏少，请核实")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_report(cast.office, report, "讲座参与人次偏少，请核实")
     assert report.status == ReportStatus.RETURNED and report.return_reason == "讲座参与人次偏少，请核实"
     assert Notification.objects.filter(user=cast.section_staff, text__contains="讲座参与人次偏少").exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["section@example.com"]
