@@ -55,8 +55,6 @@ INSTALLED_APPS = [
     "safetymonth.api",
     "safetymonth.campaigns",
     "safetymonth.reports",
-    "safetymonth.dashboard",
-    "safetymonth.exports",
 ]
 
 MIDDLEWARE = [
