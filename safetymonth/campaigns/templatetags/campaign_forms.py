@@ -34,11 +34,16 @@ def render_report_form(
 ) -> dict[str, Any]:
     if mode not in MODES:
         raise template.TemplateSyntaxError(f"render_report_form: mode must be one of {', '.join(MODES)}")
+    # The entry page has its own header inputs above the form: the paper's header line is shown
+    # there only when the caller passes values for it.
+    show_header = header is not None or mode != "entry"
     header = header or {}
     return {
         "form": form,
         "rows": form_rows(form, values, errors, warnings),
-        "header": [{"label": label, "value": header.get(label, "")} for label in form.header_fields],
+        "header": [{"label": label, "value": header.get(label, "")} for label in form.header_fields]
+        if show_header
+        else [],
         "mode": mode,
         "inputs": mode in ("entry", "preview"),
     }

@@ -127,9 +127,12 @@ def test_values_errors_and_warnings_are_shown_at_their_box(form):
         and "is-invalid" in box
         and 'aria-describedby="id_ind-theory_study_participants-error"' in box
     )
+    # The sentence keeps its flow (the box is followed by the paper text), and the message stands
+    # right under that sentence, tied to the box by aria-describedby.
     assert re.search(
-        r'name="ind-theory_study_participants".*?<span class="invalid-feedback sm-blank-message" '
-        r'id="id_ind-theory_study_participants-error">请输入整数。</span></span>）人次',
+        r'name="ind-theory_study_participants"[^>]*></span>）人次[^<]*</p>'
+        r'<span class="invalid-feedback sm-blank-message" '
+        r'id="id_ind-theory_study_participants-error">请输入整数。</span>',
         html,
     )
     assert re.search(r'value="yes" checked>', html)
