@@ -6,8 +6,8 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.core.cache import caches
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
