@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "safetymonth.api",
     "safetymonth.campaigns",
     "safetymonth.reports",
+    "safetymonth.dashboard",
+    "safetymonth.exports",
 ]
 
 MIDDLEWARE = [

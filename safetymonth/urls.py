@@ -11,6 +11,8 @@ urlpatterns = [
     path("audit/", include("safetymonth.audit.urls")),
     path("reports/", include("safetymonth.reports.urls")),
     path("campaigns/", include("safetymonth.campaigns.urls")),
+    path("dashboard/", include("safetymonth.dashboard.urls")),
+    path("exports/", include("safetymonth.exports.urls")),
     path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]

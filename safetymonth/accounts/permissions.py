@@ -37,6 +37,10 @@ class Perm(StrEnum):
     REVIEW_REPORTS = "reports.review"
     VIEW_REPORTS = "reports.view"
     CHASE_REPORTS = "reports.chase"
+    # Dashboard and exports (issue 5): completeness, totals and charts of a round over the scope;
+    # downloading the statistics tables, workbook, progress report and CSV of the scope (audited).
+    VIEW_DASHBOARD = "dashboard.view"
+    EXPORT = "exports.export"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -52,9 +56,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.REVIEW_REPORTS,
             Perm.VIEW_REPORTS,
             Perm.CHASE_REPORTS,
+            Perm.VIEW_DASHBOARD,
+            Perm.EXPORT,
         }
     ),
-    Role.LEADER: frozenset({Perm.VIEW_ORGS, Perm.VIEW_REPORTS}),
+    Role.LEADER: frozenset({Perm.VIEW_ORGS, Perm.VIEW_REPORTS, Perm.VIEW_DASHBOARD, Perm.EXPORT}),
     Role.SECTION_STAFF: frozenset(
         {
             Perm.VIEW_ORGS,
@@ -63,6 +69,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.REVIEW_REPORTS,
             Perm.VIEW_REPORTS,
             Perm.CHASE_REPORTS,
+            Perm.VIEW_DASHBOARD,
+            Perm.EXPORT,
         }
     ),
     Role.ENTERPRISE_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG, Perm.FILL_REPORT, Perm.VIEW_REPORTS}),

@@ -15,6 +15,7 @@ NAV = [
     ("orgs:list", _("单位"), Perm.VIEW_ORGS),
     ("campaigns:list", _("活动"), Perm.VIEW_ORGS),
     ("reports:list", _("填报"), Perm.VIEW_REPORTS),
+    ("dashboard:index", _("看板"), Perm.VIEW_DASHBOARD),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]
