@@ -1,0 +1,100 @@
+"""The dashboard in Chromium: the office opens it from the navigation, the ECharts charts draw
+(non-empty canvases), a chart switches to its table, the office drills into a section and downloads
+each export; a section's staff read their section's dashboard on a 375-px phone."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from safetymonth.dashboard.tests.helpers import known_tree
+from tests.browser.conftest import login
+
+# The canvas has pixels that are not transparent: the chart drew something.
+CANVAS_DRAWN = """el => {
+  const c = el.querySelector('canvas');
+  if (!c || !c.width || !c.height) return false;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }
+  return false;
+}"""
+
+
+def _download(page, testid: str) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.click(f"[data-testid={testid}]")
+    download = info.value
+    path = download.path()
+    with open(path, "rb") as fh:
+        return download.suggested_filename, fh.read()
+
+
+def test_office_reads_the_dashboard_drills_down_and_downloads_every_export(
+    browser, browser_context_args, live_server, cast
+):
+    known_tree(cast)
+    page = browser.new_context(**browser_context_args, accept_downloads=True).new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(page, live_server, "office")
+    page.get_by_role("link", name="看板").first.click()
+    expect(page.locator("[data-testid=dashboard-title]")).to_contain_text("重庆市大渡口区商务委员会")
+    expect(page.locator("[data-testid=card-rate]")).to_have_text("66.7%")
+    expect(page.locator("[data-testid=card-missing]")).to_have_text("2")
+
+    for chart in ("completeness", "participants", "main"):
+        el = page.locator(f"[data-testid=chart-{chart}]")
+        expect(el).to_have_attribute("data-drawn", "true")
+        page.wait_for_function(
+            f"() => ({CANVAS_DRAWN})(document.querySelector('[data-testid=chart-{chart}]'))", timeout=10000
+        )
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+    # a chart's table view
+    card = page.locator("[data-chart-card]").first
+    card.locator("[data-chart-toggle]").click()
+    expect(card.locator("[data-chart-table]")).to_be_visible()
+    expect(card.locator("[data-chart-table]")).to_contain_text("市场运行科")
+
+    # the filter: approved reports only
+    page.select_option("#id_counting", "approved")
+    expect(page.locator("[data-testid=card-rate]")).to_have_text("33.3%")
+    page.select_option("#id_counting", "submitted")
+    expect(page.locator("[data-testid=card-rate]")).to_have_text("66.7%")
+
+    # drill into 市场运行科: its own report and each enterprise
+    page.locator("[data-testid=group-row][data-org=市场运行科] [data-testid=drill]").click()
+    expect(page.locator("[data-testid=dashboard-title]")).to_contain_text("市场运行科")
+    rows = page.locator("[data-testid=group-row]")
+    expect(rows).to_have_count(3)
+    expect(page.locator("[data-testid=total-row][data-code=lecture_sessions] [data-testid=total-value]")).to_have_text(
+        "13"
+    )
+
+    name, content = _download(page, "export-table-xlsx")
+    assert name.endswith(".xlsx")
+    assert load_workbook(io.BytesIO(content)).active["A1"].value == "附件1"
+    name, content = _download(page, "export-table-docx")
+    assert name.endswith(".docx") and "附件1" in Document(io.BytesIO(content)).paragraphs[0].text
+    name, content = _download(page, "export-workbook")
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["汇总", "上报情况", "文字材料"]
+    name, content = _download(page, "export-report")
+    assert "进展情况的报告" in Document(io.BytesIO(content)).paragraphs[0].text
+    name, content = _download(page, "export-csv")
+    assert name.endswith(".csv") and content.startswith("\ufeff单位".encode())
+
+
+def test_section_staff_read_their_dashboard_on_a_phone(browser, phone, live_server, cast):
+    known_tree(cast)
+    page = browser.new_context(**phone).new_page()
+    login(page, live_server, "section")
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.locator("[data-testid=dashboard-title]")).to_contain_text("市场运行科")
+    expect(page.locator("[data-testid=card-rate]")).to_have_text("100.0%")
+    page.wait_for_function(
+        f"() => ({CANVAS_DRAWN})(document.querySelector('[data-testid=chart-participants]'))", timeout=10000
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
