@@ -86,6 +86,8 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
         g.report_id = reports.get(g.key)  # type: ignore[attr-defined]
         g.drill = bool(g.org and not g.own and g.org.kind != OrgKind.ENTERPRISE)  # type: ignore[attr-defined]
         g.main = [by_group.get(g.key, {}).get(ind.code, 0) for ind in main]  # type: ignore[attr-defined]
+        # the statistics table offered for the row: an org's own report, or a subtree's roll-up
+        g.table_source = "own" if (g.own or not g.drill) else "rollup"  # type: ignore[attr-defined]
 
     non_filers = list(report_services.non_filers(rnd, within=base).filter(org__is_active=True)[:NON_FILERS_SHOWN])
     for r in non_filers:
@@ -131,6 +133,7 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
             "can_chase": perms.can(user, Perm.CHASE_REPORTS),
             "can_export": perms.can(user, Perm.EXPORT, base),
             "export_query": urlencode({"counting": counting}),
+            "base_has_report": base.path in reports,
         },
     )
 

@@ -113,3 +113,16 @@ def test_navigation_has_the_dashboard_for_office_leader_and_sections(client, cas
         client.force_login(user)
         html = client.get(reverse("core:home")).content.decode()
         assert (f'href="{reverse("dashboard:index")}"' in html) is shown, user
+
+
+def test_each_row_offers_its_statistics_table(client, cast, rnd):
+    client.force_login(cast.office)
+    html = client.get(_url(rnd)).content.decode()
+    section_table = reverse("exports:table_xlsx", args=[rnd.campaign.public_id, rnd.code, cast.section.public_id])
+    assert f"{section_table}?source=rollup" in html  # a section: its roll-up
+    html = client.get(_url(rnd, cast.section)).content.decode()
+    enterprise_table = reverse("exports:table_xlsx", args=[rnd.campaign.public_id, rnd.code, cast.enterprise.public_id])
+    assert f"{enterprise_table}?source=own" in html  # an enterprise: its own report
+    assert 'data-testid="export-own-xlsx"' in html  # the section's own report too
+    client.force_login(cast.leader)
+    assert 'data-testid="home-dashboard"' in client.get(reverse("core:home")).content.decode()
