@@ -422,7 +422,7 @@ def submit_report(actor: User, report: Report, data: Mapping[str, Any], expected
 
 def _locked_for_review(report: Report) -> Report:
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))  # lock the report row only, not the joined rows
         .select_related("org", "org__parent", "round", "round__campaign", "round__form", "round__report_to")
         .get(pk=report.pk)
     )
