@@ -37,6 +37,7 @@ TARGETS_MS = {
     "ancestors (enterprise)": 20,
     "move_org (section with 5,000)": 1000,
 }
+TARGETS_MS.update(__import__("exports_bench").TARGETS_MS)  # dashboard and exports: bench/exports_bench.py
 DISTRICTS = 39
 SECTIONS_PER_DISTRICT = 12
 INSTITUTIONS_PER_DISTRICT = 3
@@ -185,6 +186,7 @@ def measure(total: int) -> dict:
     results.append(
         {"name": "move_org (section with 5,000)", "median_ms": statistics.median(samples), "max_ms": max(samples)}
     )
+    results += __import__("exports_bench").measure_exports(pks, _time)
     return {"orgs": pks["count"], "build_s": build_s, "results": results}
 
 
