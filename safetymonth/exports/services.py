@@ -136,6 +136,8 @@ def _header(rnd: Round, org: Org, report: Report | None, source: str) -> list[tu
         filled = cn_date(report.filled_on) if report.filled_on else ""
     else:
         contact, phone, filled = org.contact_name, org.phone, cn_date(today)
+        if org.pk == rnd.campaign.issuing_org_id:  # the notice's own contact (联系人：秦轲，联系电话：…)
+            contact, phone = contact or rnd.campaign.contact_name, phone or rnd.campaign.contact_phone
     known = {
         "填报科室": org.name,
         "填报单位": org.name,
@@ -445,7 +447,8 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
     elif rnd.report_to_name and rnd.report_to is None:
         addressee = f"{rnd.report_to_name}："
     attachment = statistics_table(rnd, org, SOURCE_ROLLUP, counting)
-    label = rnd.form.attachment_label or _("附件")
+    # the report has one attachment: “附件：title” in the body, “附件” on its page (GB/T 9704)
+    attachment.attachment_label = _("附件")
     return writers.ProgressReport(
         title=report_title(campaign),
         addressee=addressee,
@@ -453,7 +456,7 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
         parts=parts,
         signature=org.name,
         date=cn_date(today),
-        attachment_list=_("附件：%(title)s") % {"title": rnd.form.title} if label else "",
+        attachment_list=_("附件：%(title)s") % {"title": rnd.form.title},
         attachment=attachment,
     )
 

@@ -164,7 +164,7 @@ def test_progress_report_layout_gb_t_9704(client, cast, rnd):
     assert doc.settings.odd_and_even_pages_header_footer
     # 附件 on a new page
     xml = doc.element.body.xml
-    assert xml.index('w:type="page"') < xml.index("附件1")
+    assert xml.index("附件：") < xml.index('w:type="page"') < xml.index(">附件<")
     text = _docx_text(content)
     assert "本批次应报单位6个，已报4个，上报率66.7%" in text
     assert "逾期上报1个" in text and "大渡口示例餐馆" in text
@@ -271,7 +271,7 @@ PDFTOTEXT = shutil.which("pdftotext")
         ("table_xlsx", "xlsx", "?source=rollup", ["附件1", "活动项目", "进展情况", "市场运行科", "13"]),
         ("table_docx", "docx", "?source=own", ["附件1", "填报科室", "市场运行科", "10", "☑"]),
         ("workbook", "xlsx", "", ["填报单位", "合计", "大渡口示例加油站", "13"]),
-        ("report", "docx", "", ["进展情况的报告", "上报情况", "典型案例", "附件1", "— 1 —"]),
+        ("report", "docx", "", ["进展情况的报告", "上报情况", "典型案例", "附件：", "— 1 —", "— 2 —"]),
     ],
 )
 def test_libreoffice_pdf_has_the_chinese_text_and_numbers(
@@ -301,3 +301,11 @@ def test_libreoffice_pdf_has_the_chinese_text_and_numbers(
     squeezed = "".join(text.split())
     for piece in expected:
         assert "".join(piece.split()) in squeezed, (piece, text[:2000])
+
+
+def test_commission_rollup_header_uses_the_notice_contact(cast, rnd):
+    table = services.statistics_table(rnd, cast.commission, services.SOURCE_ROLLUP)
+    header = dict(table.header)
+    assert header["填报科室"] == "重庆市大渡口区商务委员会"
+    assert header["联系人"] == rnd.campaign.contact_name != ""
+    assert header["填报日期"].endswith("日")
