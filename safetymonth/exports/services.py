@@ -120,7 +120,7 @@ def rollup_formatter(kinds: Mapping[str, str]) -> Any:
         if value is None:
             return HALF_BLANK
         if kind == IndicatorKind.BOOLEAN:
-            return _("“是”%(n)s个单位") % {"n": value}
+            return _("%(n)s个单位为“是”") % {"n": value}
         if kind == IndicatorKind.TEXT and isinstance(value, list):
             return "；".join(f"{name}：{text}" for name, text in value)
         return str(value)
