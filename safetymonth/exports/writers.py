@@ -66,6 +66,10 @@ def stat_table_xlsx(table: StatTable) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.print_options.horizontalCentered = True
+    # print one page wide (as many pages tall as needed), like the paper form
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 48
     ws.column_dimensions["C"].width = 60
@@ -98,7 +102,10 @@ def stat_table_xlsx(table: StatTable) -> bytes:
             c.font = Font(name=XLSX_FONT, size=11)
             c.alignment = CENTER if col == 1 else WRAP
             c.border = BOX
-        lines = max(len(r.requirement) // 24 + 1, r.progress.count("\n") + 1 + len(r.progress) // 30)
+        lines = max(
+            len(r.requirement) // 22 + 1,
+            sum(len(line) // 28 + 1 for line in r.progress.split("\n")),
+        )
         ws.row_dimensions[row].height = max(30, 15 * lines)
         row += 1
     if table.note:
