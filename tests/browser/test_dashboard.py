@@ -36,7 +36,8 @@ def test_office_reads_the_dashboard_drills_down_and_downloads_every_export(
     browser, browser_context_args, live_server, cast
 ):
     known_tree(cast)
-    page = browser.new_context(**browser_context_args, accept_downloads=True).new_page()
+    context = browser.new_context(**browser_context_args, accept_downloads=True)
+    page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     login(page, live_server, "office")
@@ -85,11 +86,13 @@ def test_office_reads_the_dashboard_drills_down_and_downloads_every_export(
     assert "进展情况的报告" in Document(io.BytesIO(content)).paragraphs[0].text
     name, content = _download(page, "export-csv")
     assert name.endswith(".csv") and content.startswith("\ufeff单位".encode())
+    context.close()  # no request left running into the next test
 
 
 def test_section_staff_read_their_dashboard_on_a_phone(browser, phone, live_server, cast):
     known_tree(cast)
-    page = browser.new_context(**phone).new_page()
+    context = browser.new_context(**phone)
+    page = context.new_page()
     login(page, live_server, "section")
     page.goto(f"{live_server.url}/dashboard/")
     expect(page.locator("[data-testid=dashboard-title]")).to_contain_text("市场运行科")
@@ -98,3 +101,4 @@ def test_section_staff_read_their_dashboard_on_a_phone(browser, phone, live_serv
         f"() => ({CANVAS_DRAWN})(document.querySelector('[data-testid=chart-participants]'))", timeout=10000
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
