@@ -354,6 +354,25 @@ def _changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return keys[:200]
 
 
+def _review_step(
+    locked: Report,
+    actor: User,
+    action: str,
+    before: str,
+    summary: str,
+    notice: str,
+    url_name: str,
+    reason: str = "",
+) -> None:
+    """What every review step records: history event, audit entry, and a notice to the org's staff."""
+    _event(locked, actor, action, reason)
+    changes: dict[str, Any] = {"status": [before, locked.status]}
+    if reason:
+        changes["reason"] = reason[:300]
+    log_event(actor, AuditEntry.Action.UPDATE, locked, org=locked.org, summary=summary, changes=changes)
+    notify_org(locked.org, notice, reverse(url_name, args=[locked.public_id]))
+
+
 def _copy(source: Report, target: Report) -> None:
     for f in source._meta.concrete_fields:
         setattr(target, f.attname, getattr(source, f.attname))
@@ -440,19 +459,15 @@ def return_report(actor: User, report: Report, reason: str) -> Report:
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("只能退回已提交的报表（当前为“%(s)s”）。") % {"s": locked.status_label}, code="status")
     _bump(locked, locked.version, status=ReportStatus.RETURNED, return_reason=reason[:2000])
-    _event(locked, actor, ReportAction.RETURN, reason)
-    log_event(
-        actor,
-        AuditEntry.Action.UPDATE,
+    _review_step(
         locked,
-        org=locked.org,
-        summary=_("退回填报：%(report)s") % {"report": locked},
-        changes={"status": [ReportStatus.SUBMITTED, ReportStatus.RETURNED], "reason": reason[:300]},
-    )
-    notify_org(
-        locked.org,
+        actor,
+        ReportAction.RETURN,
+        ReportStatus.SUBMITTED,
+        _("退回填报：%(report)s") % {"report": locked},
         _("“%(round)s”被退回：%(reason)s") % {"round": locked.round.name, "reason": reason[:200]},
-        reverse("reports:edit", args=[locked.public_id]),
+        "reports:edit",
+        reason,
     )
     _copy(locked, report)
     return locked
@@ -470,19 +485,14 @@ def approve_report(actor: User, report: Report) -> Report:
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("只能审核已提交的报表（当前为“%(s)s”）。") % {"s": locked.status_label}, code="status")
     _bump(locked, locked.version, status=ReportStatus.APPROVED, approved_at=timezone.now(), approved_by=actor)
-    _event(locked, actor, ReportAction.APPROVE)
-    log_event(
-        actor,
-        AuditEntry.Action.UPDATE,
+    _review_step(
         locked,
-        org=locked.org,
-        summary=_("审核通过：%(report)s") % {"report": locked},
-        changes={"status": [ReportStatus.SUBMITTED, ReportStatus.APPROVED]},
-    )
-    notify_org(
-        locked.org,
+        actor,
+        ReportAction.APPROVE,
+        ReportStatus.SUBMITTED,
+        _("审核通过：%(report)s") % {"report": locked},
         _("“%(round)s”已审核通过。") % {"round": locked.round.name},
-        reverse("reports:detail", args=[locked.public_id]),
+        "reports:detail",
     )
     _copy(locked, report)
     return locked
@@ -507,19 +517,15 @@ def reopen_report(actor: User, report: Report, reason: str) -> Report:
         approved_at=None,
         approved_by=None,
     )
-    _event(locked, actor, ReportAction.REOPEN, reason)
-    log_event(
-        actor,
-        AuditEntry.Action.UPDATE,
+    _review_step(
         locked,
-        org=locked.org,
-        summary=_("重新打开填报：%(report)s") % {"report": locked},
-        changes={"status": [ReportStatus.APPROVED, ReportStatus.RETURNED], "reason": reason[:300]},
-    )
-    notify_org(
-        locked.org,
+        actor,
+        ReportAction.REOPEN,
+        ReportStatus.APPROVED,
+        _("重新打开填报：%(report)s") % {"report": locked},
         _("“%(round)s”已被重新打开，请修改后再提交：%(reason)s") % {"round": locked.round.name, "reason": reason[:200]},
-        reverse("reports:edit", args=[locked.public_id]),
+        "reports:edit",
+        reason,
     )
     _copy(locked, report)
     return locked

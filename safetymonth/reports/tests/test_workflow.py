@@ -277,3 +277,12 @@ def test_office_of_the_report_to_org_sees_and_reviews_the_sections(cast, rnd):
     assert get_report_for_user(planner, report.public_id) == report
     services.approve_report(planner, report)
     assert report.status == ReportStatus.APPROVED
+
+
+def test_each_review_step_records_history_audit_and_notice(cast, rnd):
+    report = in_status(cast, cast.section, ReportStatus.SUBMITTED)
+    services.return_report(cast.office, report, "请补充佐证")
+    entry = AuditEntry.objects.filter(object_id=report.public_id).order_by("-id").first()
+    assert entry.changes == {"status": ["submitted", "returned"], "reason": "请补充佐证"}
+    assert report.events.filter(action=ReportAction.RETURN, reason="请补充佐证").exists()
+    assert Notification.objects.filter(user=cast.section_staff, url__endswith="/edit/").exists()
