@@ -33,7 +33,8 @@ def test_section_fills_on_a_phone_and_the_office_reviews(browser, phone, live_se
     expect(section.locator("[data-testid=header-org]")).to_have_text("市场运行科")
     assert section.evaluate("document.documentElement.scrollWidth") <= 375
 
-    # autosave: a typed value is saved without pressing a button
+    # autosave: a typed value is saved without pressing a button (once the page's scripts run)
+    section.wait_for_load_state("load")
     section.fill("#id_ind-theory_study_sessions", "2")
     expect(section.locator("[data-testid=autosave-status][data-saved]")).to_be_visible(timeout=10000)
     assert Report.objects.get(pk=report.pk).version == 2
