@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "safetymonth.reports",
     "safetymonth.dashboard",
     "safetymonth.exports",
+    "safetymonth.events",
+    "safetymonth.evidence",
 ]
 
 MIDDLEWARE = [

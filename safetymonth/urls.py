@@ -13,6 +13,8 @@ urlpatterns = [
     path("campaigns/", include("safetymonth.campaigns.urls")),
     path("dashboard/", include("safetymonth.dashboard.urls")),
     path("exports/", include("safetymonth.exports.urls")),
+    path("evidence/", include("safetymonth.evidence.urls")),
+    path("events/", include("safetymonth.events.urls")),
     path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]

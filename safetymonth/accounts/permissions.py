@@ -41,6 +41,15 @@ class Perm(StrEnum):
     # downloading the statistics tables, workbook, progress report and CSV of the scope (audited).
     VIEW_DASHBOARD = "dashboard.view"
     EXPORT = "exports.export"
+    # Evidence materials (issue 6). UPLOAD: add materials to one's own org (checked on the exact org
+    # in evidence/permissions.py); VIEW: see materials in the scope (served copies); REVIEW: accept or
+    # reject materials beneath, mark good practice, and download originals (EXIF kept).
+    UPLOAD_EVIDENCE = "evidence.upload"
+    VIEW_EVIDENCE = "evidence.view"
+    REVIEW_EVIDENCE = "evidence.review"
+    # Event records (issue 7). RECORD: record/edit/import events of one's own org; VIEW: in the scope.
+    RECORD_EVENTS = "events.record"
+    VIEW_EVENTS = "events.view"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -58,9 +67,14 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CHASE_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.EXPORT,
+            Perm.VIEW_EVIDENCE,
+            Perm.REVIEW_EVIDENCE,
+            Perm.VIEW_EVENTS,
         }
     ),
-    Role.LEADER: frozenset({Perm.VIEW_ORGS, Perm.VIEW_REPORTS, Perm.VIEW_DASHBOARD, Perm.EXPORT}),
+    Role.LEADER: frozenset(
+        {Perm.VIEW_ORGS, Perm.VIEW_REPORTS, Perm.VIEW_DASHBOARD, Perm.EXPORT, Perm.VIEW_EVIDENCE, Perm.VIEW_EVENTS}
+    ),
     Role.SECTION_STAFF: frozenset(
         {
             Perm.VIEW_ORGS,
@@ -71,9 +85,25 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CHASE_REPORTS,
             Perm.VIEW_DASHBOARD,
             Perm.EXPORT,
+            Perm.UPLOAD_EVIDENCE,
+            Perm.VIEW_EVIDENCE,
+            Perm.REVIEW_EVIDENCE,
+            Perm.RECORD_EVENTS,
+            Perm.VIEW_EVENTS,
         }
     ),
-    Role.ENTERPRISE_STAFF: frozenset({Perm.VIEW_ORGS, Perm.EDIT_OWN_ORG, Perm.FILL_REPORT, Perm.VIEW_REPORTS}),
+    Role.ENTERPRISE_STAFF: frozenset(
+        {
+            Perm.VIEW_ORGS,
+            Perm.EDIT_OWN_ORG,
+            Perm.FILL_REPORT,
+            Perm.VIEW_REPORTS,
+            Perm.UPLOAD_EVIDENCE,
+            Perm.VIEW_EVIDENCE,
+            Perm.RECORD_EVENTS,
+            Perm.VIEW_EVENTS,
+        }
+    ),
     Role.TIP_HANDLER: frozenset({Perm.VIEW_ORGS, Perm.HANDLE_TIPS}),
 }
 

@@ -495,3 +495,43 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventType(models.Model):
+    """A kind of activity (活动类型) that orgs record as events (issue 7), part of the campaign
+    definition. Recorded events of this type fill indicators of the campaign's form: their number
+    fills ``count_indicator`` (场/次) and the sum of their participants fills
+    ``participants_indicator`` (人次). Either may be empty (a type that backs no figure)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="event_types")
+    code = models.SlugField(_("代码"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    name = models.CharField(_("活动类型"), max_length=120)
+    description = models.TextField(_("说明"), blank=True)
+    count_indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("计入场次的指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="counting_event_types",
+    )
+    participants_indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("计入人次的指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant_event_types",
+    )
+
+    class Meta:
+        ordering = ["campaign", "order", "code"]
+        verbose_name = _("活动类型")
+        verbose_name_plural = _("活动类型")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="eventtype_unique_campaign_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
