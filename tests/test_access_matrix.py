@@ -16,13 +16,17 @@ EXEMPT: set[str] = set()
 
 
 def _collect_rows() -> list[Row]:
+    """``ACCESS`` of every ``safetymonth/<app>/tests/access.py`` and ``access_<part>.py`` (an app
+    whose URLs are written by several hands may split its rows)."""
     rows: list[Row] = []
     for mod in pkgutil.iter_modules(safetymonth.__path__):
         try:
-            access = importlib.import_module(f"safetymonth.{mod.name}.tests.access")
+            tests_pkg = importlib.import_module(f"safetymonth.{mod.name}.tests")
         except ModuleNotFoundError:
             continue
-        rows.extend(access.ACCESS)
+        for sub in sorted(pkgutil.iter_modules(tests_pkg.__path__), key=lambda m: m.name):
+            if sub.name == "access" or sub.name.startswith("access_"):
+                rows.extend(importlib.import_module(f"{tests_pkg.__name__}.{sub.name}").ACCESS)
     return rows
 
 
