@@ -26,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy safetymonth/lib $$(find safetymonth -name services.py)
+	$(VENV)/bin/mypy safetymonth/lib $$(find safetymonth -name 'services*.py')
 	$(PY) scripts/check_messages.py
 
 unit: install
