@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from docx import Document
 from docx.enum.text import WD_LINE_SPACING
@@ -196,6 +197,26 @@ def test_csv_is_streamed_with_bom_and_holds_every_value(client, cast, rnd):
     assert by_org["大渡口示例餐馆"][10] == "100" and by_org["大渡口示例餐馆"][3] == "草稿"  # all values, any status
     assert by_org["大渡口示例超市"][10] == "0"
     assert by_org["商贸流通科"][4] == "是"
+
+
+@pytest.mark.parametrize("name", ["table_xlsx", "table_docx", "workbook", "report", "values_csv"])
+def test_exports_are_official_documents_in_chinese_for_an_english_reader(client, cast, rnd, name):
+    """The site may be read in English; what is handed to the district stays Chinese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(cast.office)
+    assert 'lang="en"' in client.get(reverse("core:home")).content.decode()  # the site itself is English
+    content, response = _get(client, cast.office, rnd, name, cast.section, "?source=rollup")
+    if name == "values_csv":
+        text = content.decode("utf-8-sig")
+    elif name in ("table_xlsx", "workbook"):
+        wb = load_workbook(io.BytesIO(content))
+        text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    else:
+        text = _docx_text(content)
+    assert "活动项目" in text or "单位" in text
+    for english in ("Activity item", "Organisation", "Approved", "Submitted", "Total"):
+        assert english not in text, (name, english)
+    assert "%E5" in response["Content-Disposition"]  # the file name is Chinese too (RFC 5987)
 
 
 # ---------------------------------------------------------------------------------------------
