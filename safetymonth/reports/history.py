@@ -21,9 +21,9 @@ def _shown(value: Any) -> str:
     if value in (None, ""):
         return ""
     if value == "yes":
-        return "是"
+        return str(_("是"))
     if value == "no":
-        return "否"
+        return str(_("否"))
     return str(value)
 
 
