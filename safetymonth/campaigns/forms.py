@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safetymonth.campaigns.definition import LOCAL_TZ, format_deadline, parse_deadline
 from safetymonth.campaigns.models import (
@@ -268,7 +269,7 @@ class IndicatorForm(EditForm):
     code = _code_field(_("指标代码"))
     label = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=IndicatorKind.choices)
-    unit = _text(_("单位"), 10)
+    unit = _text(pgettext_lazy("unit of measure", "单位"), 10)
     required = forms.BooleanField(label=_("必填"), required=False)
     min_value = forms.IntegerField(label=_("最小值"), required=False)
     max_value = forms.IntegerField(label=_("最大值"), required=False)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safetymonth.core.fields import PublicIdField
 
@@ -387,7 +388,7 @@ class Indicator(models.Model):
     code = models.SlugField(_("代码"), max_length=60)
     order = models.PositiveSmallIntegerField(_("顺序"))
     kind = models.CharField(_("类型"), max_length=10, choices=IndicatorKind.choices)
-    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    unit = models.CharField(pgettext_lazy("unit of measure", "单位"), max_length=10, blank=True)
     label = models.CharField(_("名称"), max_length=200)
     required = models.BooleanField(_("必填"), default=False)
     min_value = models.IntegerField(_("最小值"), null=True, blank=True)
