@@ -210,6 +210,27 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
+# --- Evidence uploads (docs/evidence.md) ----------------------------------------------------
+# Chunks of a resumable upload are appended to a partial file here (outside storage and the web
+# root) until the upload is complete and checked; sweep_uploads removes abandoned ones.
+UPLOAD_PARTIAL_DIR = Path(env_str("UPLOAD_PARTIAL_DIR", str(BASE_DIR / "var" / "uploads-partial")))
+EVIDENCE_MAX_IMAGE_BYTES = env_int("EVIDENCE_MAX_IMAGE_MB", 30) * 1024 * 1024
+EVIDENCE_MAX_VIDEO_BYTES = env_int("EVIDENCE_MAX_VIDEO_MB", 2048) * 1024 * 1024
+EVIDENCE_MAX_DOCUMENT_BYTES = env_int("EVIDENCE_MAX_DOCUMENT_MB", 50) * 1024 * 1024
+# Chunk size the upload widget sends (kept below DATA_UPLOAD_MAX_MEMORY_SIZE; chunks are streamed
+# to disk anyway) and the largest chunk the server takes.
+EVIDENCE_CHUNK_BYTES = env_int("EVIDENCE_CHUNK_BYTES", 4 * 1024 * 1024)
+EVIDENCE_MAX_CHUNK_BYTES = env_int("EVIDENCE_MAX_CHUNK_BYTES", 16 * 1024 * 1024)
+# Unfinished uploads untouched for this long are removed by sweep_uploads.
+EVIDENCE_UPLOAD_GRACE_HOURS = env_int("EVIDENCE_UPLOAD_GRACE_HOURS", 48)
+# DOCX/XLSX zip limits (zip bombs): entries, total uncompressed size, compression ratio.
+EVIDENCE_ZIP_MAX_ENTRIES = env_int("EVIDENCE_ZIP_MAX_ENTRIES", 5000)
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB = env_int("EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB", 300)
+EVIDENCE_ZIP_MAX_RATIO = env_int("EVIDENCE_ZIP_MAX_RATIO", 100)
+# Production with nginx: an internal location prefix (e.g. /protected-evidence/) that maps to
+# MEDIA_ROOT; file views then answer with X-Accel-Redirect instead of the bytes.
+EVIDENCE_X_ACCEL_REDIRECT = env_str("EVIDENCE_X_ACCEL_REDIRECT", "")
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
