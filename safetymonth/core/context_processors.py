@@ -16,6 +16,7 @@ NAV = [
     ("campaigns:list", _("活动"), Perm.VIEW_ORGS),
     ("reports:list", _("填报"), Perm.VIEW_REPORTS),
     ("dashboard:index", _("看板"), Perm.VIEW_DASHBOARD),
+    ("evidence:gallery", _("佐证材料"), Perm.VIEW_EVIDENCE),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]
