@@ -155,7 +155,7 @@ def stream_package(
     yes, no = _("是"), _("否")
     no_item = _("其他材料")
     for m in materials_for_package(qs).iterator(chunk_size=batch):
-        stored = m.file.name if originals or not m.served_file else m.served_file.name
+        stored = (m.file.name if originals or not m.served_file else m.served_file.name) or ""
         folder = namer.org_dir(m.org_id, m.org.name) + "/" + safe_component(m.item.title if m.item else no_item)
         arcname = namer.file_name(folder, m.title, extension_of(stored, m.content_type))
         note = ""

@@ -48,7 +48,7 @@ def _user(request: HttpRequest) -> User:
 
 def _htmx(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _file_url(name: str, material: Material) -> str:
@@ -61,7 +61,7 @@ def _file_url(name: str, material: Material) -> str:
 
 def _can_see_original(user: User, material: Material) -> bool:
     try:
-        from safetymonth.evidence.permissions import can_see_original  # type: ignore[attr-defined]
+        from safetymonth.evidence.permissions import can_see_original
     except ImportError:
         return perms.can(user, Perm.REVIEW_EVIDENCE, material.org)
     return bool(can_see_original(user, material))
