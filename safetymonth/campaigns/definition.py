@@ -378,6 +378,16 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         d["expected_kinds"] = list(r.get("expected_kinds", ["section"]))
         d["lock_at_deadline"] = bool(r.get("lock_at_deadline", False))
         out["rounds"].append(d)
+    # Event types (issue 7) come last and only when there are any, so that a definition without
+    # them is written exactly as before.
+    event_types = []
+    for t in data.get("event_types", []):
+        d = {"code": t["code"], "name": t["name"]}
+        for key in ("description", "count", "participants"):
+            _opt(d, key, t.get(key))
+        event_types.append(d)
+    if event_types:
+        out["event_types"] = event_types
     return out
 
 
@@ -540,7 +550,48 @@ def semantic_problems(data: dict[str, Any], located: Located) -> list[Problem]:
                     ("rounds", i, "deadline"), _("“%(value)s”不是有效的时间。") % {"value": rnd["deadline"]}
                 )
             )
+    problems += _event_type_problems(located, data)
     return _sorted(problems)
+
+
+def _event_type_problems(located: Located, data: dict[str, Any]) -> Iterator[Problem]:
+    """Event types: unique codes; each mapping names an integer indicator of the campaign's forms,
+    found in exactly one form; no indicator is filled by two mappings (its figure would be counted
+    twice)."""
+    types = data.get("event_types", [])
+    yield from _dupes(located, [(("event_types", i, "code"), t["code"]) for i, t in enumerate(types)], _("活动类型"))
+    found: dict[str, list[str]] = {}
+    for form in data.get("forms", []):
+        for item in form["items"]:
+            for ind in item.get("indicators", []):
+                found.setdefault(ind["code"], []).append(ind["kind"])
+    mapped: dict[str, PathT] = {}
+    for i, t in enumerate(types):
+        for key in ("count", "participants"):
+            code = t.get(key)
+            if not code:
+                continue
+            path: PathT = ("event_types", i, key)
+            kinds = found.get(code)
+            if not kinds:
+                yield located.problem(path, _("指标“%(code)s”不存在：请填写统计表中整数指标的代码。") % {"code": code})
+                continue
+            if len(kinds) > 1:
+                yield located.problem(
+                    path, _("指标代码“%(code)s”在多个统计表中出现，无法确定是哪一个。") % {"code": code}
+                )
+                continue
+            if kinds[0] != "integer":
+                yield located.problem(path, _("活动记录只能计入整数指标；“%(code)s”不是整数指标。") % {"code": code})
+                continue
+            if code in mapped:
+                yield located.problem(
+                    path,
+                    _("指标“%(code)s”已由%(first)s计入，一个指标只能由一种活动类型的一项数字计入。")
+                    % {"code": code, "first": format_path(mapped[code])},
+                )
+                continue
+            mapped[code] = path
 
 
 def _item_problems(located: Located, path: PathT, item: dict[str, Any]) -> Iterator[Problem]:
@@ -656,6 +707,7 @@ class Change:
             "indicator": _("指标"),
             "rule": _("规则"),
             "round": _("填报批次"),
+            "event_type": _("活动类型"),
             "campaign": _("活动"),
         }
         actions = {"added": _("新增"), "removed": _("删除"), "changed": _("修改")}
@@ -678,8 +730,9 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """What changes from canonical ``old`` to canonical ``new`` (forms, items, indicators, rules,
     rounds by code; other campaign keys by name)."""
     changes: list[Change] = []
-    simple = [k for k in new if k not in ("forms", "rounds")]
-    fields = [k for k in dict.fromkeys([*old, *simple]) if k not in ("forms", "rounds") and old.get(k) != new.get(k)]
+    own = ("forms", "rounds", "event_types")
+    simple = [k for k in new if k not in own]
+    fields = [k for k in dict.fromkeys([*old, *simple]) if k not in own and old.get(k) != new.get(k)]
     if fields:
         changes.append(Change("campaign", new["code"], "changed", fields))
     old_forms, new_forms = _by_code(old.get("forms", [])), _by_code(new.get("forms", []))
@@ -760,6 +813,20 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     for code in old_rounds:
         if code not in {r["code"] for r in new_rounds}:
             changes.append(Change("round", code, "removed", path=("rounds",)))
+    old_types = _by_code(old.get("event_types", []))
+    new_types = new.get("event_types", [])
+    for i, t in enumerate(new_types):
+        if t["code"] not in old_types:
+            changes.append(Change("event_type", t["code"], "added", path=("event_types", i)))
+        else:
+            f = _changed_fields(old_types[t["code"]], t)
+            if [x["code"] for x in old.get("event_types", [])].index(t["code"]) != i:
+                f.append("order")
+            if f:
+                changes.append(Change("event_type", t["code"], "changed", f, ("event_types", i)))
+    for code in old_types:
+        if code not in {t["code"] for t in new_types}:
+            changes.append(Change("event_type", code, "removed", path=("event_types",)))
     return changes
 
 
@@ -777,4 +844,7 @@ def structural(change: Change) -> bool:
         return bool(PUBLISHED_LOCKED_CAMPAIGN_FIELDS & set(change.fields))
     if change.what == "round":
         return change.action != "changed" or not set(change.fields) <= PUBLISHED_EDITABLE_ROUND_FIELDS
-    return True
+    # Event types stay editable after publishing: recorded figures are computed live from the
+    # events, so a corrected mapping corrects the figures. (A type with events cannot be removed:
+    # services._lock_problems.)
+    return change.what != "event_type"

@@ -9,7 +9,9 @@ way round.
 Publishing locks the definition's structure: the form (items, indicators, rules) and the rounds
 (which rounds, their form, who reports and to whom). A published campaign may still have the texts of
 its notice corrected (contents, requirements, leadership, contacts, materials, periods, slogans) and a
-round renamed, its deadline moved or its lock at the deadline switched. A closed campaign is read-only.
+round renamed, its deadline moved or its lock at the deadline switched. Event types (issue 7) stay
+editable after publishing: figures computed from events follow a changed mapping at once (see
+docs/events.md); a type that has events cannot be removed. A closed campaign is read-only.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from safetymonth.campaigns.models import (
     CampaignStatus,
     CitedDocument,
     Content,
+    EventType,
     Indicator,
     IndicatorKind,
     Item,
@@ -129,6 +132,18 @@ def campaign_to_data(campaign: Campaign) -> dict[str, Any]:
                 "lock_at_deadline": r.lock_at_deadline,
             }
             for r in campaign.rounds.select_related("form").order_by("order", "deadline")
+        ],
+        "event_types": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "description": t.description,
+                "count": t.count_indicator.code if t.count_indicator else None,
+                "participants": t.participants_indicator.code if t.participants_indicator else None,
+            }
+            for t in campaign.event_types.select_related("count_indicator", "participants_indicator").order_by(
+                "order", "code"
+            )
         ],
     }
     return definition.canonical(raw)
@@ -352,7 +367,23 @@ def _apply(campaign: Campaign | None, data: dict[str, Any], orgs: ResolvedOrgs) 
         gone_round.delete()
     for gone_form in forms.values():
         gone_form.delete()
+    _apply_event_types(campaign, data.get("event_types", []))
     return campaign
+
+
+def _apply_event_types(campaign: Campaign, rows: list[dict[str, Any]]) -> None:
+    """Upsert the campaign's event types by code; their mappings name indicators by code (the
+    definition check has made sure each names one integer indicator of one of the forms)."""
+    indicators = {i.code: i for i in Indicator.objects.filter(form__campaign=campaign)}
+    existing = {t.code: t for t in campaign.event_types.all()}
+    for n, t in enumerate(rows, 1):
+        et = existing.pop(t["code"], None) or EventType(campaign=campaign, code=t["code"])
+        et.order, et.name, et.description = n, t["name"], t.get("description", "")
+        et.count_indicator = indicators.get(t["count"]) if t.get("count") else None
+        et.participants_indicator = indicators.get(t["participants"]) if t.get("participants") else None
+        et.save()
+    for gone in existing.values():
+        gone.delete()  # only types without events reach here (_lock_problems)
 
 
 def _replace_list(manager: Any, rows: list[Any], fields: tuple[str, ...]) -> None:
@@ -442,6 +473,24 @@ def _lock_problems(campaign: Campaign, changes: list[Change], located: Located) 
                     located.problem(
                         change.path,
                         _("活动已发布，统计表结构和填报批次已锁定：不能%(change)s。") % {"change": change.describe()},
+                    )
+                )
+    removed_types = [c.code for c in changes if c.what == "event_type" and c.action == "removed"]
+    if removed_types:
+        from safetymonth.events.models import Event
+
+        used = set(
+            Event.objects.filter(campaign=campaign, event_type__code__in=removed_types)
+            .values_list("event_type__code", flat=True)
+            .distinct()
+        )
+        for change in changes:
+            if change.what == "event_type" and change.action == "removed" and change.code in used:
+                problems.append(
+                    located.problem(
+                        change.path,
+                        _("活动类型“%(code)s”已有活动记录：不能删除（可以改名或修改它计入的指标）。")
+                        % {"code": change.code},
                     )
                 )
     with_values = {i.code: i for i in Indicator.objects.filter(form__campaign=campaign) if indicator_has_values(i)}
@@ -598,7 +647,7 @@ def _remove_marker(text: str, code: str) -> str:
 
 
 def _rename_code(data: dict[str, Any], old: str, new: str) -> None:
-    """An indicator renamed in a draft: its marker and the rules that name it follow."""
+    """An indicator renamed in a draft: its marker, the rules and the event types that name it follow."""
     pattern = re.compile(rf"(?<![a-z0-9_]){re.escape(old)}(?![a-z0-9_])")
     for form in data.get("forms", []):
         for item in form["items"]:
@@ -606,6 +655,10 @@ def _rename_code(data: dict[str, Any], old: str, new: str) -> None:
         for rule in form["rules"]:
             rule["left"] = pattern.sub(new, rule["left"])
             rule["right"] = pattern.sub(new, rule["right"])
+    for et in data.get("event_types", []):
+        for key in ("count", "participants"):
+            if et.get(key) == old:
+                et[key] = new
 
 
 def _follow_markers(data: dict[str, Any]) -> None:
@@ -646,6 +699,10 @@ def apply_edit(data: dict[str, Any], edit: DefinitionEdit) -> dict[str, Any]:
         if _is_indicator_path(edit.path) and isinstance(gone, dict):
             item = _walk(data, edit.path[:-2])
             item["progress_text"] = _remove_marker(item["progress_text"], gone["code"])
+            for et in data.get("event_types", []):
+                for key in ("count", "participants"):
+                    if et.get(key) == gone["code"]:
+                        del et[key]
     elif edit.op == "move":
         parent = _walk(data, edit.path[:-1])
         here = int(edit.path[-1])
