@@ -40,3 +40,18 @@ def pytest_configure(config):
 
     # Hashing is deliberately slow in production; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _evidence_files_in_tmp(settings, tmp_path_factory):
+    """Uploaded files and partial uploads of a test go to a temporary folder, never var/."""
+    root = tmp_path_factory.mktemp("files")
+    settings.MEDIA_ROOT = root / "media"
+    settings.UPLOAD_PARTIAL_DIR = root / "uploads-partial"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root / "media"), "base_url": None},
+        },
+    }
