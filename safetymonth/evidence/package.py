@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import zipstream
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -30,6 +30,7 @@ from safetymonth.evidence.models import Material
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+OFFICIAL_LANGUAGE = "zh-hans"
 CHUNK = 64 * 1024
 MANIFEST_NAME = "manifest.xlsx"
 _MAX_COMPONENT = 80
@@ -145,8 +146,14 @@ def stream_package(
 ) -> Iterator[bytes]:
     """The zip, as a generator of byte chunks. ``originals``: the files as uploaded (reviewers);
     otherwise the served copies (EXIF/GPS stripped). Files missing from storage are left out and
-    listed in the manifest's 备注 column."""
-    stats = stats if stats is not None else PackageStats()
+    listed in the manifest's 备注 column. The package is handed to inspectors: like the exports it
+    is written in the official language (Chinese) whatever language the user reads the site in,
+    and the override holds while the response is sent, after the view has returned."""
+    with translation.override(OFFICIAL_LANGUAGE):
+        yield from _stream(qs, originals=originals, stats=stats if stats is not None else PackageStats(), batch=batch)
+
+
+def _stream(qs: QuerySet[Material], *, originals: bool, stats: PackageStats, batch: int) -> Iterator[bytes]:
     zs = zipstream.ZipStream(compress_type=zipstream.ZIP_STORED)
     namer = Namer()
     wb = Workbook(write_only=True)
@@ -194,4 +201,6 @@ def stream_package(
 
 def package_filename(org_name: str, when: Any = None) -> str:
     when = timezone.localtime(when or timezone.now())
-    return f"{safe_component(org_name, 'org')}-{_('佐证材料')}-{when:%Y%m%d}.zip"
+    with translation.override(OFFICIAL_LANGUAGE):
+        label = _("佐证材料")
+    return f"{safe_component(org_name, 'org')}-{label}-{when:%Y%m%d}.zip"

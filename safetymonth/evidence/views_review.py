@@ -144,6 +144,7 @@ def _gallery(request: HttpRequest, mode: str) -> HttpResponse:
         "can_review_any": perms.can(user, Perm.REVIEW_EVIDENCE),
         "can_package_any": perms.can(user, Perm.EXPORT) and perms.can(user, Perm.VIEW_EVIDENCE),
         "next": request.get_full_path(),
+        "review_form": ReviewForm(),
     }
     if _htmx(request) and request.headers.get("HX-Target") == "gallery-results":
         return render(request, "evidence/gallery_results.html", ctx)

@@ -68,6 +68,11 @@ class TestScope:
 
 
 class TestFilters:
+    def test_reviewer_gets_a_review_form_on_each_card_they_review(self, client, cast, spread):
+        body = _get(client, cast.section_staff).content.decode()
+        assert body.count('data-testid="review-reject"') == 2  # the two enterprises, not its own section
+        assert 'data-testid="review-form"' not in _get(client, cast.leader).content.decode()
+
     def test_org_includes_subtree(self, client, cast, spread):
         response = _get(client, cast.office, query={"org": cast.section.public_id})
         assert _titles(response) == {"enterprise", "enterprise2", "section"}

@@ -155,6 +155,15 @@ class TestDownload:
         [row] = _manifest(zf)
         assert row["备注"] == "文件缺失" and row["包内文件名"] == ""
 
+    def test_written_in_chinese_whatever_the_users_language(self, client, cast, settings, tmp_storage):  # noqa: F811
+        make_material(cast, cast.enterprise, title="照片")
+        client.force_login(cast.office)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(reverse("evidence:package_org", args=[cast.enterprise.public_id]))
+        zf = _zip(response)
+        assert list(_manifest(zf)[0])[:2] == ["单位", "活动项目"]
+        assert any(n.startswith("大渡口示例加油站/其他材料/") for n in zf.namelist())
+
     def test_package_page_redirects_to_the_download(self, client, cast):
         client.force_login(cast.office)
         page = client.get(reverse("evidence:package"))
