@@ -392,4 +392,5 @@ def package_org(request: HttpRequest, org_id: str) -> StreamingHttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass the zip on as it is made
     return response
