@@ -66,6 +66,12 @@ def test_section_reviews_and_office_downloads_the_package(browser, phone, live_s
     expect(card.locator("[data-testid=review-panel] [data-testid=good-practice-badge]")).to_be_visible()
     assert section.url.rstrip("/").endswith("/evidence")  # stayed on the gallery
 
+    # its page on the phone: the review and its history
+    card.locator("[data-testid=material-title]").click()
+    expect(section.locator("[data-testid=material-heading]")).to_have_text("消防演练现场")
+    expect(section.locator("[data-testid=material-history]")).to_contain_text("采纳佐证材料")
+    assert section.evaluate("document.documentElement.scrollWidth") <= 375
+
     blurry.refresh_from_db()
     drill.refresh_from_db()
     assert (blurry.review_state, blurry.review_reason) == (ReviewState.REJECTED, "照片模糊，看不清现场")
