@@ -35,6 +35,7 @@ from safetymonth.evidence.forms_review import (
     filter_orgs,
 )
 from safetymonth.evidence.models import Material, ReviewState
+from safetymonth.evidence.permissions import can_see_original
 from safetymonth.orgs.models import Org
 
 PAGE_SIZE = 24
@@ -57,14 +58,6 @@ def _file_url(name: str, material: Material) -> str:
         return reverse(f"evidence:{name}", args=[material.public_id])
     except NoReverseMatch:
         return ""
-
-
-def _can_see_original(user: User, material: Material) -> bool:
-    try:
-        from safetymonth.evidence.permissions import can_see_original
-    except ImportError:
-        return perms.can(user, Perm.REVIEW_EVIDENCE, material.org)
-    return bool(can_see_original(user, material))
 
 
 def _decorate(user: User, material: Material) -> Material:
@@ -194,7 +187,7 @@ def _detail_context(
     can_edit = rules.can_edit(user, material)
     return {
         "material": material,
-        "original_url": _file_url("original", material) if _can_see_original(user, material) else "",
+        "original_url": _file_url("original", material) if can_see_original(user, material) else "",
         "can_edit": can_edit,
         "can_delete": rules.can_delete(user, material),
         "review_form": review_form or ReviewForm(initial={"good_practice": material.is_good_practice}),
