@@ -7,6 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class FileNameField(forms.CharField):
+    """A client's file name: control characters (even NUL) are dropped by sanitising, not refused."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+
 class StartUploadForm(forms.Form):
     campaign = forms.CharField(max_length=32)
     org = forms.CharField(max_length=32)
@@ -15,7 +22,7 @@ class StartUploadForm(forms.Form):
     event = forms.CharField(max_length=32, required=False)
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     description = forms.CharField(label=_("说明"), max_length=2000, required=False)
-    name = forms.CharField(label=_("文件名"), max_length=1000)
+    name = FileNameField(label=_("文件名"), max_length=1000)
     size = forms.IntegerField(label=_("大小"), min_value=0)
 
 
