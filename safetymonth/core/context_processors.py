@@ -17,6 +17,7 @@ NAV = [
     ("reports:list", _("填报"), Perm.VIEW_REPORTS),
     ("dashboard:index", _("看板"), Perm.VIEW_DASHBOARD),
     ("evidence:gallery", _("佐证材料"), Perm.VIEW_EVIDENCE),
+    ("evidence:upload", _("上传材料"), Perm.UPLOAD_EVIDENCE),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]
