@@ -149,6 +149,22 @@ class TestFilters:
         second = _get(client, cast.section_staff, query={"page": "2"})
         assert len(second.context["page"].object_list) == 6
 
+    def test_queries_do_not_grow_with_the_page(self, client, cast, campaign):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def count() -> int:
+            client.force_login(cast.section_staff)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse("evidence:gallery")).status_code == 200
+            return len(ctx.captured_queries)
+
+        make_material(cast, cast.enterprise, with_files=False)
+        few = count()
+        for _ in range(20):
+            make_material(cast, cast.enterprise2, with_files=False)
+        assert count() == few
+
     def test_htmx_filter_returns_the_results_partial(self, client, cast, spread):
         response = _get(
             client, cast.office, query={"kind": "image"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery-results"
