@@ -38,14 +38,24 @@ def filter_orgs(user: User, selected: str = "") -> list[Org]:
 
 
 class GalleryFilterForm(StyledFormMixin, forms.Form):
-    campaign = forms.ChoiceField(label=_("活动"), required=False)
+    campaign = forms.ChoiceField(
+        label=_("活动"), required=False, error_messages={"invalid_choice": _("活动不存在或无权查看。")}
+    )
     org = forms.ChoiceField(
         label=_("单位（含下级）"),
         required=False,
         error_messages={"invalid_choice": _("单位不存在或无权查看。")},
     )
-    item = forms.ChoiceField(label=_("活动项目"), required=False)
-    indicator = forms.SlugField(label=_("指标代码"), required=False, max_length=60, widget=forms.HiddenInput)
+    item = forms.ChoiceField(
+        label=_("活动项目"), required=False, error_messages={"invalid_choice": _("没有这个活动项目。")}
+    )
+    indicator = forms.SlugField(
+        label=_("指标代码"),
+        required=False,
+        max_length=60,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("指标代码只能包含字母、数字、下划线和连字符。")},
+    )
     event = forms.CharField(label=_("活动记录"), required=False, max_length=40, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *MaterialKind.choices])
     state = forms.ChoiceField(label=_("审核状态"), required=False, choices=[("", _("全部状态")), *ReviewState.choices])
@@ -130,8 +140,12 @@ class PackageForm(StyledFormMixin, forms.Form):
         label=_("单位（含下级）"),
         error_messages={"required": _("请选择单位。"), "invalid_choice": _("单位不存在或无权查看。")},
     )
-    campaign = forms.ChoiceField(label=_("活动"), required=False)
-    item = forms.ChoiceField(label=_("活动项目"), required=False)
+    campaign = forms.ChoiceField(
+        label=_("活动"), required=False, error_messages={"invalid_choice": _("活动不存在或无权查看。")}
+    )
+    item = forms.ChoiceField(
+        label=_("活动项目"), required=False, error_messages={"invalid_choice": _("没有这个活动项目。")}
+    )
 
     def __init__(self, data: Any, *, user: User, org_ids: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

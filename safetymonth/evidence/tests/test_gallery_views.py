@@ -140,6 +140,8 @@ class TestFilters:
         ):
             response = _get(client, cast.office, query=query)
             assert response.status_code == 200, query
+        body = _get(client, cast.office, query={"campaign": "nope"}).content.decode()
+        assert "活动不存在或无权查看。" in body
 
     def test_paginated(self, client, cast, campaign):
         for n in range(30):
