@@ -102,8 +102,22 @@ def materials_for_package(qs: QuerySet[Material]) -> QuerySet[Material]:
 
 
 def read_chunks(name: str) -> Iterator[bytes]:
-    """A stored file, chunk by chunk (never whole in memory)."""
-    with default_storage.open(name, "rb") as fh:
+    """A stored file, chunk by chunk (never whole in memory).
+
+    django-storages' S3 backend would download the whole object into memory on ``open()`` (its
+    spooled file has no size limit by default), so on S3 the object's body is streamed instead."""
+    st: Any = default_storage
+    bucket = getattr(st, "bucket", None)
+    if bucket is not None and hasattr(st, "_normalize_name"):
+        from storages.utils import clean_name
+
+        body = bucket.Object(st._normalize_name(clean_name(name))).get()["Body"]
+        try:
+            yield from body.iter_chunks(CHUNK)
+        finally:
+            body.close()
+        return
+    with st.open(name, "rb") as fh:
         while True:
             chunk = fh.read(CHUNK)
             if not chunk:
