@@ -125,6 +125,16 @@ def read_chunks(name: str) -> Iterator[bytes]:
             yield chunk
 
 
+def _stored_size(name: str) -> int | None:
+    """The stored file's size, None when it is missing (or the store cannot say)."""
+    if not name:
+        return None
+    try:
+        return int(default_storage.size(name))
+    except Exception:  # FileNotFoundError locally, botocore's ClientError (404) on S3
+        return None
+
+
 MANIFEST_COLUMNS = [
     ("org", gettext_lazy("单位")),
     ("item", gettext_lazy("活动项目")),
@@ -180,8 +190,11 @@ def _stream(qs: QuerySet[Material], *, originals: bool, stats: PackageStats, bat
         folder = namer.org_dir(m.org_id, m.org.name) + "/" + safe_component(m.item.title if m.item else no_item)
         arcname = namer.file_name(folder, m.title, extension_of(stored, m.content_type))
         note = ""
-        if stored and default_storage.exists(stored):
-            zs.add(read_chunks(stored), arcname)
+        size = _stored_size(stored)
+        if size is not None:
+            # the exact size lets zipstream use plain zip headers (zip64 only for > 4 GB), which
+            # older unzip tools (Windows 7's Explorer) read
+            zs.add(read_chunks(stored), arcname, size=size)
             yield from zs.all_files()
             stats.files += 1
             stats.bytes += m.size

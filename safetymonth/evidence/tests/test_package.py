@@ -93,6 +93,8 @@ class TestDownload:
         assert "%E5%B8%82%E5%9C%BA%E8%BF%90%E8%A1%8C%E7%A7%91" in disposition  # 市场运行科
         zf = _zip(response)
         assert zf.testzip() is None
+        assert not any(zi.extra.startswith(b"\x01\x00") for zi in zf.infolist())  # no zip64 for small files
+        assert all(zi.flag_bits & 0x800 for zi in zf.infolist() if not zi.filename.isascii())  # UTF-8 names
         names = set(zf.namelist())
         folder = f"大渡口示例加油站/{item.title}"
         assert f"{folder}/消防演练-1.jpg" in names and f"{folder}/消防演练-2.jpg" in names
