@@ -23,6 +23,21 @@ class BlankView:
     checked: bool | None  # yes/no blanks: True (是), False (否), None (not answered)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Issue 7: the figure computed from event records (events.services.Figure) and the number of
+    # evidence materials behind the indicator, with the gallery link listing them.
+    recorded: Any = None
+    materials: int = 0
+    gallery_url: str = ""
+
+    @property
+    def differs(self) -> bool:
+        """Whether something was entered that is not the recorded figure (empty is not a difference)."""
+        entered = self.value.strip()
+        return self.recorded is not None and entered != "" and entered != str(self.recorded.total)
+
+    @property
+    def has_evidence_info(self) -> bool:
+        return self.recorded is not None or self.materials > 0
 
     @property
     def name(self) -> str:
@@ -83,12 +98,17 @@ def form_rows(
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, Any] | None = None,
     warnings: Mapping[str, Any] | None = None,
+    recorded: Any = None,
 ) -> list[Row]:
     """The form's items in order, each progress text as lines of text and blanks.
 
     ``values`` maps indicator codes to typed values or to what was typed (strings); ``errors`` and
-    ``warnings`` map codes to a message or a list of messages."""
+    ``warnings`` map codes to a message or a list of messages. ``recorded`` (optional) has
+    ``figures`` and ``materials`` by indicator code and ``gallery_url(code)``
+    (``reports`` passes events.services.ReportFigures with the gallery link)."""
     values, errors, warnings = values or {}, errors or {}, warnings or {}
+    figures = getattr(recorded, "figures", {}) if recorded is not None else {}
+    materials = getattr(recorded, "materials", {}) if recorded is not None else {}
     items = list(form.items.order_by("order", "code"))
     indicators = {i.code: i for i in form.indicators.all()}
     rows = []
@@ -110,6 +130,11 @@ def form_rows(
                             checked=_checked(value) if indicator.kind == IndicatorKind.BOOLEAN else None,
                             errors=_as_list(errors.get(seg.code)),
                             warnings=_as_list(warnings.get(seg.code)),
+                            recorded=figures.get(seg.code),
+                            materials=materials.get(seg.code, 0),
+                            gallery_url=recorded.gallery_url(seg.code)
+                            if recorded is not None and hasattr(recorded, "gallery_url")
+                            else "",
                         )
                     )
                 )

@@ -19,6 +19,7 @@ from safetymonth.campaigns.models import Round
 from safetymonth.dashboard import services
 from safetymonth.dashboard.access import base_org_for_user, get_round_for_user, get_round_org_for_user
 from safetymonth.dashboard.forms import DashboardFilterForm, round_key
+from safetymonth.events.services import backed_share
 from safetymonth.orgs.models import Org, OrgKind
 from safetymonth.reports import permissions as report_perms
 from safetymonth.reports import services as report_services
@@ -89,6 +90,12 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
         # the statistics table offered for the row: an org's own report, or a subtree's roll-up
         g.table_source = "own" if (g.own or not g.drill) else "rollup"  # type: ignore[attr-defined]
 
+    # Issue 7: the share of reported figures backed by events with evidence (events.services).
+    backed = backed_share(rnd, base, report_services.counted_statuses(counting))
+    backed_by_key = {b.key: b for b in backed.groups}
+    for g in result.groups:
+        g.backed = backed_by_key.get(g.key)  # type: ignore[attr-defined]
+
     non_filers = list(report_services.non_filers(rnd, within=base).filter(org__is_active=True)[:NON_FILERS_SHOWN])
     for r in non_filers:
         r.can_chase = report_perms.can_chase(user, r.org)  # type: ignore[attr-defined]
@@ -134,6 +141,7 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
             "can_export": perms.can(user, Perm.EXPORT, base),
             "export_query": urlencode({"counting": counting}),
             "base_has_report": base.path in reports,
+            "backed": backed.total,
         },
     )
 

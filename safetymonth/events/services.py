@@ -24,11 +24,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Substr
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from safetymonth.audit.models import AuditEntry
@@ -206,6 +208,19 @@ class ReportFigures:
 
     figures: dict[str, Figure]
     materials: dict[str, int]
+    gallery: str = ""  # the evidence gallery filtered to the campaign and org ("" if not installed)
+
+    def gallery_url(self, code: str) -> str:
+        return f"{self.gallery}&{urlencode({'indicator': code})}" if self.gallery else ""
+
+
+def gallery_link(campaign: Campaign, org: Org) -> str:
+    """The evidence gallery (issue 6) filtered to a campaign and org, or "" while it is not there."""
+    try:
+        url = reverse("evidence:gallery")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({'campaign': campaign.public_id, 'org': org.public_id})}"
 
 
 def _prefixes(path: str) -> list[str]:
@@ -308,7 +323,7 @@ def report_figures(campaign: Campaign, org: Org, expected_kinds: Iterable[str]) 
             materials[code] = materials.get(code, 0) + row["n"]
     for code, fig in figures.items():
         fig.materials = materials.get(code, 0)
-    return ReportFigures(figures=figures, materials=materials)
+    return ReportFigures(figures=figures, materials=materials, gallery=gallery_link(campaign, org))
 
 
 def figures_for_round(rnd: Round, org: Org) -> ReportFigures:
@@ -345,7 +360,8 @@ class BackedShareResult:
 def backed_share(rnd: Round, base: Org, statuses: Iterable[str]) -> BackedShareResult:
     """Per direct child of ``base`` (and overall): of the mapped indicators reported with a value
     above 0 in counted reports, how many are backed — the figure computed from events *with
-    evidence* that count in that report is at least the reported value. Five queries."""
+    evidence* that count in that report is at least the reported value. Groups are keyed by the
+    path of the child (``org`` left empty: the dashboard has the orgs). Four queries."""
     from safetymonth.reports.models import Value
 
     types = _mapped_types(rnd.campaign_id)
@@ -382,11 +398,9 @@ def backed_share(rnd: Round, base: Org, statuses: Iterable[str]) -> BackedShareR
         g.reported += 1
         if backed.get((path, ind_id), 0) >= (value or 0):
             g.backed += 1
-    orgs = {o.path: o for o in Org.objects.filter(path__in=list(groups))}
     total = BackedShare(key=base.path, org=base)
     out = sorted(groups.values(), key=lambda g: (not g.own, g.key))
     for g in out:
-        g.org = orgs.get(g.key)
         total.add(g)
     return BackedShareResult(total=total, groups=out)
 

@@ -115,9 +115,9 @@ def test_backed_share(cast, django_assert_num_queries):
     assert (share.total.reported, share.total.backed) == (3, 0)
     e = make_event(cast, cast.enterprise, "drill", participants=35)
     make_material(cast, cast.enterprise, event=e)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         share = services.backed_share(rnd, cast.commission, statuses)
     assert (share.total.reported, share.total.backed) == (3, 2)
     assert share.total.rate == 66.7
     (group,) = share.groups
-    assert group.org == cast.section and group.backed == 2
+    assert group.key == cast.section.path and group.backed == 2
