@@ -265,7 +265,7 @@ def template_xlsx(types: list[EventType]) -> bytes:
     if types:
         dv = DataValidation(
             type="list",
-            formula1=f"='{TYPES_SHEET_TITLE}'!$A$2:$A${len(types) + 1}",
+            formula1=f"'{TYPES_SHEET_TITLE}'!$A$2:$A${len(types) + 1}",
             allow_blank=True,
             showErrorMessage=False,
         )
