@@ -323,3 +323,17 @@ class TestReviewViews:
         response = client.post(url)
         assert response.status_code == 302 and response["Location"] == reverse("evidence:gallery")
         assert not Material.objects.filter(pk=m.pk).exists()
+
+
+def test_pages_render_in_english(client, cast, settings):
+    m = make_material(cast, cast.enterprise, with_files=False, duration_seconds=12.4, captured_at=timezone.now())
+    client.force_login(cast.office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (
+        reverse("evidence:gallery"),
+        reverse("evidence:showcase"),
+        reverse("evidence:review_queue"),
+        reverse("evidence:detail", args=[m.public_id]),
+        reverse("evidence:package"),
+    ):
+        assert client.get(url).status_code == 200, url
