@@ -285,6 +285,11 @@ class TestReviewViews:
         assert m.review_state == ReviewState.ACCEPTED and m.is_good_practice
         assert 'data-testid="good-practice-badge"' in response.content.decode()
 
+    def test_card_keeps_good_practice_ticked_so_re_accepting_keeps_it(self, client, cast, campaign):
+        m = make_material(cast, cast.enterprise, with_files=False, state=ReviewState.ACCEPTED, good_practice=True)
+        body = _get(client, cast.section_staff).content.decode()
+        assert f'id="rg-{m.public_id}" data-testid="review-good-practice" checked' in body
+
     def test_full_page_redirects_to_next(self, client, cast, campaign):
         m = make_material(cast, cast.enterprise, with_files=False)
         client.force_login(cast.office)
