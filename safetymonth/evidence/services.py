@@ -85,16 +85,13 @@ def human_size(n: int) -> str:
     return _("%(n)s 字节") % {"n": n}
 
 
-def kind_label(kind: str) -> str:
-    return {filetypes.IMAGE: _("图片"), filetypes.VIDEO: _("视频"), filetypes.DOCUMENT: _("文档")}[kind]
-
-
 def too_large(kind: str) -> UploadRefused:
-    return UploadRefused(
-        "too_large",
-        _("文件太大：%(kind)s不能超过 %(limit)s。") % {"kind": kind_label(kind), "limit": human_size(limit_for(kind))},
-        status=413,
-    )
+    messages = {
+        filetypes.IMAGE: _("文件太大：图片不能超过 %(limit)s。"),
+        filetypes.VIDEO: _("文件太大：视频不能超过 %(limit)s。"),
+        filetypes.DOCUMENT: _("文件太大：文档不能超过 %(limit)s。"),
+    }
+    return UploadRefused("too_large", messages[kind] % {"limit": human_size(limit_for(kind))}, status=413)
 
 
 def refusal_message(code: str) -> str:
