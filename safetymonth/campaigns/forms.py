@@ -392,6 +392,30 @@ class RoundForm(EditForm):
         }
 
 
+class EventTypeForm(EditForm):
+    """An event type (活动类型, issue 7): what orgs record as events, and the integer indicators the
+    number of events and the sum of their participants fill. Editable after publishing (figures are
+    computed live, docs/events.md)."""
+
+    code = _code_field()
+    name = forms.CharField(label=_("名称"), max_length=120)
+    description = _text(_("说明"), rows=2)
+    count = forms.ChoiceField(label=_("场次计入指标"), required=False)
+    participants = forms.ChoiceField(label=_("人次计入指标"), required=False)
+
+    def __init__(self, *args: Any, indicator_choices: list[tuple[str, str]] = (), **kwargs: Any):  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        choices = [("", _("（不计入）")), *((code, f"{label}（{code}）") for code, label in indicator_choices)]
+        self.fields["count"].choices = choices
+        self.fields["participants"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("count") and data.get("count") == data.get("participants"):
+            self.add_error("participants", _("场次和人次不能计入同一个指标。"))
+        return data
+
+
 class VersionForm(forms.Form):
     """Delete and move buttons: only the version the page was shown with."""
 

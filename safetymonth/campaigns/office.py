@@ -77,7 +77,8 @@ class Section:
     def entries(self, data: dict[str, Any], item: int | None = None) -> list[Any]:
         node: Any = data
         for part in self.list_path(item):
-            node = node[part]
+            # optional lists (event_types) are left out of the definition while empty
+            node = node.get(part, []) if isinstance(node, dict) and part == "event_types" else node[part]
         return node
 
     def can_add(self, campaign: Campaign) -> bool:
@@ -139,5 +140,7 @@ SECTIONS: dict[str, Section] = {
         ),
         # a published round may be renamed, its deadline moved and its lock switched
         Section("rounds", _("填报批次"), campaign_forms.RoundForm, ("rounds",), structural=True, edit_published=True),
+        # event types (issue 7) stay editable after publishing: figures from events follow the mapping
+        Section("event_types", _("活动类型"), campaign_forms.EventTypeForm, ("event_types",)),
     ]
 }

@@ -679,6 +679,7 @@ def _follow_markers(data: dict[str, Any]) -> None:
 
 def apply_edit(data: dict[str, Any], edit: DefinitionEdit) -> dict[str, Any]:
     """``data`` with ``edit`` made (in place; also returned). IndexError/KeyError for a bad path."""
+    data.setdefault("event_types", [])  # optional list, left out of the canonical form while empty
     if edit.op == "update":
         target = _walk(data, edit.path)
         old_code = target.get("code") if isinstance(target, dict) else None

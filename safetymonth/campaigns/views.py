@@ -25,6 +25,7 @@ from safetymonth.campaigns.forms import (
     CopyForm,
     EditForm,
     EssentialsForm,
+    EventTypeForm,
     IndicatorAddForm,
     PublishForm,
     RoundForm,
@@ -234,6 +235,14 @@ def _form_kwargs(campaign: Campaign, section: Section | None, data: dict[str, An
     if section is not None and section.form_class is RoundForm:
         kwargs["form_codes"] = [(f["code"], f["title"]) for f in data["forms"]]
         kwargs["org_names"] = _org_names(campaign)
+    if section is not None and section.form_class is EventTypeForm:
+        kwargs["indicator_choices"] = [
+            (ind["code"], ind["label"])
+            for f in data["forms"]
+            for it in f["items"]
+            for ind in it["indicators"]
+            if ind["kind"] == "integer"
+        ]
     return kwargs
 
 
