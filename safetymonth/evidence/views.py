@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import User
@@ -177,7 +177,7 @@ def upload_session(request: HttpRequest, public_id: str) -> HttpResponse:
         message = (
             _("另一部分数据正在上传，请稍后继续。") if exc.busy else _("数据位置不对，请从服务器已收到的位置继续。")
         )
-        return _json_error(message, 409, offset=exc.offset)
+        return _json_error(message, 409, offset=exc.offset, code="busy" if exc.busy else "offset")
     except services.UploadRefused as exc:
         return _json_error(exc.message, exc.status, code=exc.code, offset=session.received)
     return JsonResponse({"offset": new_offset, "size": session.size})
@@ -379,7 +379,7 @@ def _download_name(material: Material, ext: str) -> str:
     return filetypes.sanitize_name(f"{stem}.{ext}")
 
 
-@require_GET
+@require_safe
 def serve_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """The copy everyone who sees the material gets (EXIF/GPS stripped for photos)."""
     material = ev_perms.get_material_for_user(_user(request), public_id)
@@ -392,7 +392,7 @@ def serve_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return serve_stored(request, material.file.name, material.content_type, _download_name(material, ext), inline)
 
 
-@require_GET
+@require_safe
 def serve_thumbnail(request: HttpRequest, public_id: str) -> HttpResponseBase:
     material = ev_perms.get_material_for_user(_user(request), public_id)
     if not material.thumbnail:
@@ -400,7 +400,7 @@ def serve_thumbnail(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return serve_stored(request, material.thumbnail.name, "image/jpeg", "thumbnail.jpg", inline=True)
 
 
-@require_GET
+@require_safe
 def serve_original(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """The file as uploaded (EXIF/GPS kept): reviewers only, always as a download, audited."""
     user = _user(request)

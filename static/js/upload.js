@@ -234,7 +234,7 @@
           self.setProgress(row, res.data.offset);
           return send(res.data.offset);
         }
-        if (res.status === 409 && typeof res.data.offset === "number" && res.data.offset >= 0) {
+        if (res.status === 409 && (res.data.code === "offset" || res.data.code === "busy")) {
           return backoff().then(function () { return send(res.data.offset); });
         }
         if (res.status >= 500 || res.status === 0) { return backoff().then(where).then(send); }

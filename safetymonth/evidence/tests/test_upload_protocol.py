@@ -78,7 +78,7 @@ def test_wrong_offset_answers_409_with_current_offset_and_resume_completes(clien
     assert put(0, data[:4000]).json()["offset"] == 4000
     # the client lost the answer and sends the first chunk again: 409 with where to carry on
     again = put(0, data[:4000])
-    assert again.status_code == 409 and again.json()["offset"] == 4000
+    assert again.status_code == 409 and again.json()["offset"] == 4000 and again.json()["code"] == "offset"
     # a gap is refused too
     assert put(6000, data[6000:7000]).status_code == 409
     # asking where the upload stands after a dropped connection
