@@ -71,3 +71,49 @@ def test_enterprise_uploads_photos_and_video_on_a_phone(browser, phone, live_ser
     assert materials["现场照片1.jpg"].title == "加油站消防演练"
     assert all(m.item_id == item.pk for m in materials.values())
     context.close()
+
+
+def test_upload_resumes_after_a_reload(browser, phone, live_server, cast, settings, tmp_path):
+    """The network goes away mid-video; the user reloads the page and picks the same file again:
+    the upload carries on from the server's offset instead of starting over."""
+    settings.EVIDENCE_CHUNK_BYTES = 4096
+    campaign = published_2021(cast)
+    video = mp4(mdat=bytes(range(256)) * 80)
+    path = tmp_path / "演练视频.mp4"
+    path.write_bytes(video)
+
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    login(page, live_server, "enterprise")
+    upload_url = f"{live_server.url}/evidence/upload/?campaign={campaign.public_id}"
+    page.goto(upload_url)
+    page.wait_for_load_state("load")
+
+    offline = {"on": True}
+
+    def cut(route, request):
+        offset = request.headers.get("upload-offset")
+        if request.method == "PUT" and offline["on"] and offset and int(offset) >= 8192:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/evidence/uploads/**", cut)
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.click("[data-testid=upload-all]")
+    expect(page.locator("[data-testid=upload-status]")).to_have_text("网络中断，正在重试…", timeout=10000)
+    page.unroute("**/evidence/uploads/**")
+
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.headers.get("upload-offset", "")) if r.method == "PUT" else None)
+    page.goto(upload_url)
+    page.wait_for_load_state("load")
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.click("[data-testid=upload-all]")
+    row = page.locator("[data-testid=upload-row]")
+    expect(row.locator("[data-testid=upload-progress]")).to_have_attribute("value", "100", timeout=20000)
+    expect(row.locator("[data-testid=upload-status]")).to_have_class("small text-success", timeout=20000)
+    assert seen and int(seen[0]) == 8192  # carried on, did not start over
+    material = Material.objects.get(org=cast.enterprise)
+    assert material.sha256 == hashlib.sha256(video).hexdigest()
+    context.close()
