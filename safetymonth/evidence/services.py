@@ -332,8 +332,8 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             _fail(session, exc.message)
             raise
         stem = storage.base_name(session.campaign.code, session.org.public_id)
+        size = path.stat().st_size
         try:
-            written.append(storage.save_path(f"{stem}.{ftype.ext}", path))
             served = ""
             if derived.served is not None:
                 served = storage.save_path(f"{stem}-served.{derived.served_ext}", derived.served)
@@ -342,6 +342,10 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             if derived.thumbnail is not None:
                 thumb = storage.save_path(f"{stem}-thumb.jpg", derived.thumbnail)
                 written.append(thumb)
+            # the original last, moved rather than copied on local storage (the partial file is
+            # gone afterwards, so a failure before this point can still be retried)
+            original = storage.save_path(f"{stem}.{ftype.ext}", path, move=True)
+            written.append(original)
             with transaction.atomic():
                 material = Material.objects.create(
                     campaign=session.campaign,
@@ -354,10 +358,10 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
                     kind=ftype.kind,
                     content_type=ftype.content_type,
                     original_name=session.original_name,
-                    file=written[0],
+                    file=original,
                     served_file=served,
                     thumbnail=thumb,
-                    size=path.stat().st_size,
+                    size=size,
                     sha256=sha256,
                     captured_at=derived.captured_at,
                     captured_outside_period=_outside_period(session.campaign, derived.captured_at),
@@ -387,6 +391,8 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             return existing, True
         except BaseException:
             storage.delete_quietly(*written)
+            if not path.exists():  # the original had been moved: this upload cannot be finished again
+                _fail(session, _("保存文件时出错，请重新上传。"))
             raise
         return material, False
     finally:

@@ -28,10 +28,24 @@ def base_name(campaign_code: str, org_public_id: str) -> str:
     return f"{PREFIX}/{campaign_code}/{org_public_id}/{secrets.token_urlsafe(18)}"
 
 
-def save_path(name: str, path: Path | str) -> str:
-    """Copy a local file into storage under ``name`` (streamed in chunks); the name stored."""
+class _MovableFile(File):
+    """A local file the file-system storage may move into place (as it does with Django's
+    temporary uploads) instead of copying it: a 2 GB video is renamed, not rewritten."""
+
+    def __init__(self, fh, name: str, path: Path | str) -> None:
+        super().__init__(fh, name=name)
+        self._path = str(path)
+
+    def temporary_file_path(self) -> str:
+        return self._path
+
+
+def save_path(name: str, path: Path | str, *, move: bool = False) -> str:
+    """Put a local file into storage under ``name``; the name stored. Copied in chunks, or with
+    ``move`` (local storage only) moved; S3 streams it either way."""
     with open(path, "rb") as fh:
-        return storage().save(name, File(fh, name=Path(name).name))
+        content = _MovableFile(fh, Path(name).name, path) if move else File(fh, name=Path(name).name)
+        return storage().save(name, content)
 
 
 def delete_quietly(*names: str) -> None:

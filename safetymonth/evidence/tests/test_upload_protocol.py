@@ -288,11 +288,11 @@ def test_storage_failure_leaves_no_row_and_no_file(cast, monkeypatch):
     calls = {"n": 0}
     real = services.storage.save_path
 
-    def flaky(name, path):
+    def flaky(name, path, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:  # original and served copy stored, the thumbnail fails
+        if calls["n"] == 3:  # served copy and thumbnail stored, the original fails
             raise OSError("disk full")
-        return real(name, path)
+        return real(name, path, **kwargs)
 
     monkeypatch.setattr(services.storage, "save_path", flaky)
     with pytest.raises(OSError):
@@ -303,3 +303,29 @@ def test_storage_failure_leaves_no_row_and_no_file(cast, monkeypatch):
     monkeypatch.setattr(services.storage, "save_path", real)
     material, _dup = services.finish_upload(cast.enterprise_staff, session)
     assert material.file.storage.exists(material.file.name)
+
+
+def test_local_original_is_moved_not_copied(cast):
+    data = mp4()
+    session = start(cast, data, "v.mp4")
+    services.append_chunk(session, 0, io.BytesIO(data), len(data))
+    inode = services.partial_path(session).stat().st_ino
+    material, _dup = services.finish_upload(cast.enterprise_staff, session)
+    assert Path(material.file.path).stat().st_ino == inode
+    assert oct(Path(material.file.path).stat().st_mode & 0o777) == oct(settings.FILE_UPLOAD_PERMISSIONS)
+
+
+def test_failure_after_the_move_fails_the_upload(cast, monkeypatch):
+    data = jpeg()
+    session = start(cast, data)
+    services.append_chunk(session, 0, io.BytesIO(data), len(data))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "log_event", broken)
+    with pytest.raises(RuntimeError):
+        services.finish_upload(cast.enterprise_staff, session)
+    assert Material.objects.count() == 0 and _stored_files() == []
+    session.refresh_from_db()
+    assert session.status == UploadStatus.FAILED and "重新上传" in session.error
