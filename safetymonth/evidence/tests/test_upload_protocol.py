@@ -329,3 +329,11 @@ def test_failure_after_the_move_fails_the_upload(cast, monkeypatch):
     assert Material.objects.count() == 0 and _stored_files() == []
     session.refresh_from_db()
     assert session.status == UploadStatus.FAILED and "重新上传" in session.error
+
+
+def test_truncated_photo_refused(client_ent, cast):
+    data = jpeg(size=(200, 150))
+    res = http_upload(client_ent, cast, data[: len(data) // 2], "cut.jpg")
+    assert res.status_code == 422
+    assert "图片已损坏" in res.json()["error"]
+    assert _stored_files() == []
