@@ -383,21 +383,19 @@ def _download_name(material: Material, ext: str) -> str:
 def serve_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """The copy everyone who sees the material gets (EXIF/GPS stripped for photos)."""
     material = ev_perms.get_material_for_user(_user(request), public_id)
-    if material.served_file:
-        ctype = _served_type(material)
-        ext = material.served_file.name.rpartition(".")[2]
-        return serve_stored(request, material.served_file.name, ctype, _download_name(material, ext), inline=True)
+    served = material.served_file.name or ""
+    if served:
+        ext = served.rpartition(".")[2]
+        return serve_stored(request, served, _served_type(material), _download_name(material, ext), inline=True)
+    name = material.file.name or ""
     inline = material.kind in INLINE_KINDS or material.content_type == "application/pdf"
-    ext = material.file.name.rpartition(".")[2]
-    return serve_stored(request, material.file.name, material.content_type, _download_name(material, ext), inline)
+    return serve_stored(request, name, material.content_type, _download_name(material, name.rpartition(".")[2]), inline)
 
 
 @require_safe
 def serve_thumbnail(request: HttpRequest, public_id: str) -> HttpResponseBase:
     material = ev_perms.get_material_for_user(_user(request), public_id)
-    if not material.thumbnail:
-        raise Http404
-    return serve_stored(request, material.thumbnail.name, "image/jpeg", "thumbnail.jpg", inline=True)
+    return serve_stored(request, material.thumbnail.name or "", "image/jpeg", "thumbnail.jpg", inline=True)
 
 
 @require_safe
@@ -409,19 +407,7 @@ def serve_original(request: HttpRequest, public_id: str) -> HttpResponseBase:
         raise PermissionDenied
     if not request.headers.get("Range"):
         services.log_original_download(user, material)
-    ext = material.file.name.rpartition(".")[2]
-    return serve_stored(request, material.file.name, material.content_type, _download_name(material, ext), inline=False)
-
-
-def place_query(campaign: Campaign, org: Any, item: Any = None, indicator: Any = None, event: Any = None) -> str:
-    """The query string naming a place (for the cards partial)."""
-    from urllib.parse import urlencode
-
-    params = {"campaign": campaign.public_id, "org": org.public_id}
-    if indicator is not None:
-        params["indicator"] = indicator.code
-    elif item is not None:
-        params["item"] = item.code
-    if event is not None:
-        params["event"] = event.public_id
-    return urlencode(params)
+    name = material.file.name or ""
+    return serve_stored(
+        request, name, material.content_type, _download_name(material, name.rpartition(".")[2]), inline=False
+    )
