@@ -36,8 +36,12 @@ def test_drill_with_photos_fills_the_section_report(browser, browser_context_arg
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
     login(page, live_server, "enterprise")
+    page.goto(f"{live_server.url}/events/calendar/?campaign={campaign.public_id}&month=2021-06")
+    expect(page.locator("[data-testid=calendar-days]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.goto(f"{live_server.url}/events/")
     expect(page.locator("[data-testid=quick-entry]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.click("[data-testid=quick-entry]")
     page.wait_for_url(f"**/events/quick/?campaign={campaign.public_id}")
     page.wait_for_load_state("load")
@@ -64,6 +68,10 @@ def test_drill_with_photos_fills_the_section_report(browser, browser_context_arg
     for i in range(2):
         expect(rows.nth(i).locator("[data-testid=upload-progress]")).to_have_attribute("value", "100", timeout=20000)
     expect(page.locator("[data-testid=event-materials] [data-testid=upload-card]")).to_have_count(2, timeout=10000)
+    page.goto(f"{live_server.url}/events/?campaign={campaign.public_id}&evidence=with")
+    expect(page.locator("[data-testid=event-row]")).to_have_count(1)
+    expect(page.locator("[data-testid=has-evidence]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     event = Event.objects.get()
     assert event.participants == 35 and event.org == cast.enterprise
     assert Material.objects.filter(event=event).count() == 2
