@@ -14,16 +14,27 @@
     badge.classList.toggle("d-none", !differs);
   }
 
-  document.addEventListener("click", function (ev) {
-    var button = ev.target.closest ? ev.target.closest("[data-take]") : null;
-    if (!button) { return; }
-    ev.preventDefault();
+  function take(button, focus) {
     var input = document.getElementById(button.getAttribute("data-target"));
     if (!input) { return; }
     input.value = button.getAttribute("data-take");
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
-    input.focus();
+    if (focus) { input.focus(); }
+  }
+
+  document.addEventListener("click", function (ev) {
+    if (!ev.target.closest) { return; }
+    var all = ev.target.closest("[data-take-all]");
+    if (all) {
+      ev.preventDefault();
+      document.querySelectorAll("[data-take]").forEach(function (b) { take(b, false); });
+      return;
+    }
+    var button = ev.target.closest("[data-take]");
+    if (!button) { return; }
+    ev.preventDefault();
+    take(button, true);
   });
 
   document.addEventListener("input", function (ev) {

@@ -104,4 +104,8 @@ def test_drill_with_photos_fills_the_section_report(browser, browser_context_arg
     expect(people.locator("[data-testid=differs-drill_participants]")).to_be_hidden()
     entry.fill("#id_ind-drill_participants", "36")
     expect(people.locator("[data-testid=differs-drill_participants]")).to_be_visible()
+    entry.click("[data-testid=take-all]")
+    expect(entry.locator("#id_ind-drill_participants")).to_have_value("35")
+    expect(entry.locator("#id_ind-lecture_sessions")).to_have_value("0")  # no lectures recorded
+    expect(people.locator("[data-testid=differs-drill_participants]")).to_be_hidden()
     section.close()
