@@ -19,6 +19,19 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the site's default language. A request made in English by the
+    test client leaves English active in the thread (LocaleMiddleware activates, nothing
+    deactivates), which would turn the next test's messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _clear_cache() -> None:
     """Empty the cache. On Redis only this run's keys go (KEY_PREFIX): FLUSHDB would also wipe
     whatever else shares the database."""
