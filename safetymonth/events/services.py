@@ -220,7 +220,7 @@ def gallery_link(campaign: Campaign, org: Org) -> str:
         url = reverse("evidence:gallery")
     except NoReverseMatch:
         return ""
-    return f"{url}?{urlencode({'campaign': campaign.public_id, 'org': org.public_id})}"
+    return f"{url}?{urlencode({'campaign': campaign.public_id, 'org': org.public_id, 'state': 'valid'})}"
 
 
 def _prefixes(path: str) -> list[str]:

@@ -37,6 +37,10 @@ def filter_orgs(user: User, selected: str = "") -> list[Org]:
     return sorted(orgs.values(), key=lambda o: o.path)
 
 
+# Materials that still back a figure (the report page's evidence counts leave rejected ones out).
+STATE_NOT_REJECTED = "valid"
+
+
 class GalleryFilterForm(StyledFormMixin, forms.Form):
     campaign = forms.ChoiceField(
         label=_("活动"), required=False, error_messages={"invalid_choice": _("活动不存在或无权查看。")}
@@ -58,7 +62,11 @@ class GalleryFilterForm(StyledFormMixin, forms.Form):
     )
     event = forms.CharField(label=_("活动记录"), required=False, max_length=40, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *MaterialKind.choices])
-    state = forms.ChoiceField(label=_("审核状态"), required=False, choices=[("", _("全部状态")), *ReviewState.choices])
+    state = forms.ChoiceField(
+        label=_("审核状态"),
+        required=False,
+        choices=[("", _("全部状态")), (STATE_NOT_REJECTED, _("待审核和已采纳")), *ReviewState.choices],
+    )
     org_kind = forms.ChoiceField(
         label=_("上传单位类型"), required=False, choices=[("", _("全部单位类型")), *OrgKind.choices]
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +28,7 @@ from safetymonth.evidence import package as pkg
 from safetymonth.evidence import permissions_review as rules
 from safetymonth.evidence import services_review as services
 from safetymonth.evidence.forms_review import (
+    STATE_NOT_REJECTED,
     GalleryFilterForm,
     GoodPracticeForm,
     MaterialEditForm,
@@ -84,12 +86,21 @@ def _filtered(user: User, form: GalleryFilterForm, qs: Any) -> Any:
     if data.get("item"):
         qs = qs.filter(item__code=data["item"])
     if data.get("indicator"):
-        qs = qs.filter(indicator__code=data["indicator"])
+        # The materials behind an indicator's figure: those filed at the indicator and those of
+        # events whose type fills it (the same set the report page counts, events.services).
+        code = data["indicator"]
+        qs = qs.filter(
+            Q(indicator__code=code)
+            | Q(event__event_type__count_indicator__code=code)
+            | Q(event__event_type__participants_indicator__code=code)
+        )
     if data.get("event"):
         qs = qs.filter(event__public_id=data["event"])
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
-    if data.get("state"):
+    if data.get("state") == STATE_NOT_REJECTED:
+        qs = qs.exclude(review_state=ReviewState.REJECTED)
+    elif data.get("state"):
         qs = qs.filter(review_state=data["state"])
     if data.get("org_kind"):
         qs = qs.filter(org__kind=data["org_kind"])
