@@ -13,6 +13,7 @@ from safetymonth.accounts.models import Membership, Role, User
 from safetymonth.audit.models import AuditEntry
 from safetymonth.core.management.commands import load_demo
 from safetymonth.core.management.commands.load_demo import DEMO_PASSWORD
+from safetymonth.events.models import Event
 from safetymonth.lib import passwords, phone, uscc
 from safetymonth.orgs.models import Industry, Org, OrgKind
 
@@ -32,6 +33,7 @@ def _snapshot() -> dict[str, list[tuple]]:
         "users": list(User.objects.order_by("pk").values_list()),
         "memberships": list(Membership.objects.order_by("pk").values_list("user_id", "org_id", "role")),
         "audit": list(AuditEntry.objects.order_by("pk").values_list("pk")),
+        "events": list(Event.objects.order_by("pk").values_list()),
     }
 
 
@@ -55,6 +57,21 @@ def test_creates_the_commission_sections_institutions_and_enterprises():
     assert Org.objects.filter(kind=OrgKind.INSTITUTION, parent=commission).count() == 3
     # every org sits in the commission's subtree
     assert Org.objects.subtree(commission).count() == Org.objects.count()
+
+
+def test_demo_events_give_the_demo_section_figures_to_take():
+    """The demo section's report shows figures from its own and its enterprises' events."""
+    _run()
+    from safetymonth.campaigns.models import Round
+    from safetymonth.events.services import figures_for_round
+
+    section = Org.objects.get(name="市场运行科")
+    rnd = Round.objects.get(campaign__code="dadukou-commerce-2021")
+    figures = figures_for_round(rnd, section).figures
+    assert figures["drills"].total == 1 and figures["drill_participants"].total == 35
+    assert figures["drill_participants"].beneath == 35  # the demo enterprise's drill
+    assert figures["consultation_events"].own == 1
+    assert Event.objects.filter(org=section).count() == 3
 
 
 def test_enterprises_cover_every_industry_with_complete_valid_profiles():

@@ -25,6 +25,7 @@ from safetymonth.accounts.models import Membership, Role, User
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import log_event
 from safetymonth.campaigns.demo import load_demo_campaigns
+from safetymonth.events.demo import load_demo_events
 from safetymonth.lib.uscc import ALPHABET, complete
 from safetymonth.orgs.models import Industry, Org, OrgKind
 from safetymonth.orgs.services import create_org
@@ -265,6 +266,7 @@ STEPS: list[Callable[[Demo], None]] = [
     load_orgs,
     load_accounts,
     load_demo_campaigns,
+    load_demo_events,
 ]
 
 
