@@ -10,6 +10,7 @@
   window.smEvidenceUpload = true;
 
   var MAX_ATTEMPTS = 30;
+  var loginMessage = "";
 
   function fmtSize(n) {
     if (n >= 1073741824) { return (n / 1073741824).toFixed(1) + " GB"; }
@@ -39,6 +40,12 @@
       }
       xhr.onload = function () {
         var data = {};
+        var type = xhr.getResponseHeader("Content-Type") || "";
+        if (xhr.status === 200 && type.indexOf("application/json") === -1) {
+          // redirected to the login page: the session has ended
+          resolve({ status: 401, data: { error: loginMessage } });
+          return;
+        }
         try { data = JSON.parse(xhr.responseText || "{}"); } catch (e) { data = {}; }
         resolve({ status: xhr.status, data: data });
       };
@@ -67,6 +74,7 @@
     this.root = root;
     this.csrf = root.dataset.csrf;
     this.msgs = root.querySelector("[data-messages]").dataset;
+    loginMessage = this.msgs.msgLogin;
     this.queue = root.querySelector("[data-upload-queue]");
     this.actions = root.querySelector("[data-upload-actions]");
     this.template = root.querySelector("[data-row-template]");
@@ -163,6 +171,7 @@
     var self = this;
     var key = storeKey(this.root, row.file);
     var known = recall(key);
+    var tries = 0;
     var fresh = function () {
       var form = new FormData();
       var d = self.root.dataset;
@@ -175,11 +184,19 @@
       form.append("description", row.node.querySelector("[data-description-input]").value);
       form.append("name", row.file.name);
       form.append("size", String(row.file.size));
+      // the server busy or the network gone: try again with back-off (a few times)
+      var again = function (message) {
+        tries += 1;
+        if (tries > 5) { throw { message: message, final: true }; }
+        self.setStatus(row, self.msgs.msgRetrying, "text-warning-emphasis");
+        return sleep(1000 * Math.pow(2, tries - 1)).then(fresh);
+      };
       return request("POST", d.startUrl, self.csrf, form).then(function (res) {
+        if (res.status >= 500) { return again(self.msgs.msgFailed); }
         if (res.status !== 201) { throw { message: res.data.error || self.msgs.msgFailed, final: true }; }
         remember(key, JSON.stringify({ url: res.data.url, finish_url: res.data.finish_url }));
         return res.data;
-      });
+      }, function () { return again(self.msgs.msgNetwork); });
     };
     if (!known) { return fresh(); }
     var saved;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from safetymonth.evidence.models import Material
@@ -116,4 +117,23 @@ def test_upload_resumes_after_a_reload(browser, phone, live_server, cast, settin
     assert seen and int(seen[0]) == 8192  # carried on, did not start over
     material = Material.objects.get(org=cast.enterprise)
     assert material.sha256 == hashlib.sha256(video).hexdigest()
+    context.close()
+
+
+def test_ended_session_stops_with_a_message(browser, phone, live_server, cast):
+    """Signed out meanwhile: the widget says so instead of retrying for ever."""
+    campaign = published_2021(cast)
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    login(page, live_server, "enterprise")
+    page.goto(f"{live_server.url}/evidence/upload/?campaign={campaign.public_id}")
+    page.wait_for_load_state("load")
+    Session.objects.all().delete()  # the session ended (idle timeout) while the page stayed open
+    page.set_input_files(
+        "[data-testid=file-input]", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    page.click("[data-testid=upload-all]")
+    status = page.locator("[data-testid=upload-status]")
+    expect(status).to_contain_text("登录已过期", timeout=10000)
+    assert not Material.objects.exists()
     context.close()
