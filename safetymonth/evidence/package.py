@@ -25,13 +25,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from safetymonth.evidence import storage
 from safetymonth.evidence.models import Material
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 OFFICIAL_LANGUAGE = "zh-hans"
-CHUNK = 64 * 1024
+CHUNK = storage.CHUNK
 MANIFEST_NAME = "manifest.xlsx"
 _MAX_COMPONENT = 80
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -102,27 +103,8 @@ def materials_for_package(qs: QuerySet[Material]) -> QuerySet[Material]:
 
 
 def read_chunks(name: str) -> Iterator[bytes]:
-    """A stored file, chunk by chunk (never whole in memory).
-
-    django-storages' S3 backend would download the whole object into memory on ``open()`` (its
-    spooled file has no size limit by default), so on S3 the object's body is streamed instead."""
-    st: Any = default_storage
-    bucket = getattr(st, "bucket", None)
-    if bucket is not None and hasattr(st, "_normalize_name"):
-        from storages.utils import clean_name
-
-        body = bucket.Object(st._normalize_name(clean_name(name))).get()["Body"]
-        try:
-            yield from body.iter_chunks(CHUNK)
-        finally:
-            body.close()
-        return
-    with st.open(name, "rb") as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if not chunk:
-                break
-            yield chunk
+    """A stored file, chunk by chunk (never whole in memory; see ``evidence.storage.stream``)."""
+    return storage.stream(name)
 
 
 def _stored_size(name: str) -> int | None:

@@ -11,11 +11,14 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
 PREFIX = "evidence"
+# Bytes read from storage at a time when a file is streamed to a client or into a zip.
+CHUNK = 64 * 1024
 
 
 def storage() -> Storage:
@@ -77,3 +80,42 @@ def walk(prefix: str = PREFIX) -> Iterator[str]:
         yield f"{prefix}/{f}"
     for d in dirs:
         yield from walk(f"{prefix}/{d}")
+
+
+def _s3_object(name: str) -> Any:
+    """The boto3 object behind ``name`` with the S3 backend, else None."""
+    st: Any = storage()
+    if getattr(st, "bucket", None) is None or not hasattr(st, "_normalize_name"):
+        return None
+    from storages.utils import clean_name
+
+    return st.bucket.Object(st._normalize_name(clean_name(name)))
+
+
+def stream(name: str, start: int = 0, length: int | None = None) -> Iterator[bytes]:
+    """The stored file (or ``length`` bytes of it from ``start``), chunk by chunk, never whole in
+    memory. django-storages' S3 ``open()`` downloads the whole object into an in-memory spooled
+    file (no size limit by default) — a 2 GB video would be 2 GB of RAM — so on S3 the object's
+    body is streamed instead, with an HTTP Range for a part."""
+    obj = _s3_object(name)
+    if obj is not None:
+        kwargs = {}
+        if start or length is not None:
+            last = "" if length is None else str(start + length - 1)
+            kwargs["Range"] = f"bytes={start}-{last}"
+        body = obj.get(**kwargs)["Body"]
+        try:
+            yield from body.iter_chunks(CHUNK)
+        finally:
+            body.close()
+        return
+    with storage().open(name, "rb") as fh:
+        fh.seek(start)
+        left = length
+        while left is None or left > 0:
+            block = fh.read(CHUNK if left is None else min(CHUNK, left))
+            if not block:
+                break
+            if left is not None:
+                left -= len(block)
+            yield block

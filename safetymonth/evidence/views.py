@@ -5,7 +5,6 @@ on every request. Protocol and headers: docs/evidence.md."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -303,20 +302,6 @@ def _range(header: str, size: int) -> tuple[int, int] | None | bool:
     return start, min(end, size - 1)
 
 
-def _ranged(fh: BinaryIO, start: int, length: int) -> Iterator[bytes]:
-    try:
-        fh.seek(start)
-        left = length
-        while left > 0:
-            block = fh.read(min(STREAM_BLOCK, left))
-            if not block:
-                break
-            left -= len(block)
-            yield block
-    finally:
-        fh.close()
-
-
 def _secure(response: HttpResponseBase, content_type: str, disposition: str) -> HttpResponseBase:
     response["Content-Type"] = content_type
     response["Content-Disposition"] = disposition
@@ -342,23 +327,29 @@ def serve_stored(request: HttpRequest, name: str, content_type: str, filename: s
     st = storage.storage()
     try:
         size = st.size(name)
-        fh = st.open(name, "rb")
-    except (FileNotFoundError, OSError):
+    except Exception:  # FileNotFoundError locally, botocore's ClientError (404) on S3
         raise Http404 from None
     wanted = _range(request.headers.get("Range", ""), size)
     if wanted is False:
-        fh.close()
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _secure(response, content_type, disposition)
     if isinstance(wanted, tuple):
         start, end = wanted
-        response = StreamingHttpResponse(_ranged(fh, start, end - start + 1), status=206)  # type: ignore[arg-type]
+        response = StreamingHttpResponse(storage.stream(name, start, end - start + 1), status=206)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
         return _secure(response, content_type, disposition)
-    response = FileResponse(fh)
-    response.block_size = STREAM_BLOCK
+    if storage.local_path(name) is None:
+        # object storage: stream the body (django-storages' open() would hold it all in memory)
+        response = StreamingHttpResponse(storage.stream(name))
+    else:
+        try:
+            fh = st.open(name, "rb")
+        except OSError:
+            raise Http404 from None
+        response = FileResponse(fh)
+        response.block_size = STREAM_BLOCK
     response["Content-Length"] = str(size)
     return _secure(response, content_type, disposition)
 
