@@ -24,6 +24,18 @@ NAV = [
 ]
 
 
+def _active(name: str, current: str) -> bool:
+    """The entry of the page's app is active. Where an app has several entries (佐证材料 and
+    上传材料), the one naming the page is; on the app's other pages the first of them is."""
+    if current == name:
+        return True
+    namespace = name.split(":")[0]
+    if current.split(":")[0] != namespace:
+        return False
+    same_app = [n for n, _label, _perm in NAV if n.split(":")[0] == namespace]
+    return current not in same_app and same_app[0] == name
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -33,7 +45,7 @@ def navigation(request: HttpRequest) -> dict:
     for name, label, perm in NAV:
         if perm is None or perms.can(user, perm):
             url = reverse(name)
-            items.append({"url": url, "label": label, "active": current.split(":")[0] == name.split(":")[0]})
+            items.append({"url": url, "label": label, "active": _active(name, current)})
     return {
         "nav_items": items,
         "user_roles": sorted(perms.roles(user)),
