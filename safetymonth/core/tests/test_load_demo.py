@@ -14,6 +14,7 @@ from safetymonth.audit.models import AuditEntry
 from safetymonth.core.management.commands import load_demo
 from safetymonth.core.management.commands.load_demo import DEMO_PASSWORD
 from safetymonth.events.models import Event
+from safetymonth.evidence.models import Material
 from safetymonth.lib import passwords, phone, uscc
 from safetymonth.orgs.models import Industry, Org, OrgKind
 
@@ -34,6 +35,7 @@ def _snapshot() -> dict[str, list[tuple]]:
         "memberships": list(Membership.objects.order_by("pk").values_list("user_id", "org_id", "role")),
         "audit": list(AuditEntry.objects.order_by("pk").values_list("pk")),
         "events": list(Event.objects.order_by("pk").values_list()),
+        "materials": list(Material.objects.order_by("pk").values_list()),
     }
 
 
@@ -72,6 +74,11 @@ def test_demo_events_give_the_demo_section_figures_to_take():
     assert figures["drill_participants"].beneath == 35  # the demo enterprise's drill
     assert figures["consultation_events"].own == 1
     assert Event.objects.filter(org=section).count() == 3
+    # the demo photos went through the upload pipeline: served copies without EXIF, thumbnails
+    assert figures["drills"].materials == 2 and figures["drills"].backed == 1
+    with_gps = Material.objects.get(title="演练现场：初期灭火")
+    assert with_gps.has_location and with_gps.served_file and with_gps.thumbnail
+    assert with_gps.captured_at.date().isoformat() == "2021-06-11" and not with_gps.captured_outside_period
 
 
 def test_enterprises_cover_every_industry_with_complete_valid_profiles():
