@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from safetymonth.lib import blanks, expressions
 
@@ -450,22 +451,25 @@ def to_yaml(data: dict[str, Any]) -> str:
 # Semantic checks (after the schema): unique codes, blanks, rules, dates, bounds
 
 
+# gettext_noop: extracted into the catalogue here, translated where the message is built.
 _EXPR_REASONS = {
-    expressions.Reason.EMPTY: "表达式为空",
-    expressions.Reason.TOO_LONG: "表达式过长",
-    expressions.Reason.TOO_DEEP: "括号嵌套过深",
-    expressions.Reason.BAD_CHARACTER: "不允许的字符“%(token)s”（只能使用整数、指标代码、+ - *、括号）",
-    expressions.Reason.BAD_CODE: "“%(token)s”不是合规的指标代码",
-    expressions.Reason.UNEXPECTED_TOKEN: "此处不应出现“%(token)s”",
-    expressions.Reason.UNEXPECTED_END: "表达式不完整",
-    expressions.Reason.UNCLOSED_PARENTHESIS: "括号未闭合",
-    expressions.Reason.UNKNOWN_CODE: "指标“%(token)s”不存在",
+    expressions.Reason.EMPTY: gettext_noop("表达式为空"),
+    expressions.Reason.TOO_LONG: gettext_noop("表达式过长"),
+    expressions.Reason.TOO_DEEP: gettext_noop("括号嵌套过深"),
+    expressions.Reason.BAD_CHARACTER: gettext_noop("不允许的字符“%(token)s”（只能使用整数、指标代码、+ - *、括号）"),
+    expressions.Reason.BAD_CODE: gettext_noop("“%(token)s”不是合规的指标代码"),
+    expressions.Reason.UNEXPECTED_TOKEN: gettext_noop("此处不应出现“%(token)s”"),
+    expressions.Reason.UNEXPECTED_END: gettext_noop("表达式不完整"),
+    expressions.Reason.UNCLOSED_PARENTHESIS: gettext_noop("括号未闭合"),
+    expressions.Reason.UNKNOWN_CODE: gettext_noop("指标“%(token)s”不存在"),
 }
 
 _BLANK_REASONS = {
-    blanks.Reason.UNCLOSED: "“[[”没有对应的“]]”",
-    blanks.Reason.STRAY_CLOSE: "“]]”没有对应的“[[”",
-    blanks.Reason.BAD_CODE: "空白中的“%(token)s”不是合规的指标代码（小写字母开头，只含小写字母、数字、下划线）",
+    blanks.Reason.UNCLOSED: gettext_noop("“[[”没有对应的“]]”"),
+    blanks.Reason.STRAY_CLOSE: gettext_noop("“]]”没有对应的“[[”"),
+    blanks.Reason.BAD_CODE: gettext_noop(
+        "空白中的“%(token)s”不是合规的指标代码（小写字母开头，只含小写字母、数字、下划线）"
+    ),
 }
 
 
