@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import socket
 import zipfile
 
 import pytest
@@ -15,55 +14,12 @@ from django.core.files.storage import default_storage
 
 from safetymonth.evidence import package as pkg
 from safetymonth.evidence.models import Material
+from safetymonth.evidence.tests.conftest import S3_BUCKET
 from safetymonth.evidence.tests.factories_review import make_material
 
 pytestmark = pytest.mark.django_db
 
-BUCKET = "evidence-package-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def s3(settings):
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106
-            region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "endpoint_url": endpoint,
-                    "region_name": "us-east-1",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": None,
-                    "querystring_auth": True,
-                    "file_overwrite": False,
-                },
-            },
-        }
-        yield
-    finally:
-        server.stop()
+BUCKET = S3_BUCKET
 
 
 def test_package_streams_objects_from_s3(cast, s3, monkeypatch):

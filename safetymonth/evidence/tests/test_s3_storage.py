@@ -3,63 +3,17 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.urls import reverse
 
 from safetymonth.evidence import services, storage
 from safetymonth.evidence.models import Material
+from safetymonth.evidence.tests.conftest import S3_BUCKET
 from safetymonth.evidence.tests.upload_helpers import jpeg, mp4, upload
 
 pytestmark = pytest.mark.django_db
 
-BUCKET = "evidence-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def s3(settings):
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106
-            region_name="us-east-1",
-        )
-        client.create_bucket(Bucket=BUCKET)
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": BUCKET,
-                    "endpoint_url": endpoint,
-                    "region_name": "us-east-1",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": None,
-                    "querystring_auth": True,
-                    "file_overwrite": False,
-                },
-            },
-        }
-        yield client
-    finally:
-        server.stop()
+BUCKET = S3_BUCKET
 
 
 def _keys(client) -> list[str]:
