@@ -13,14 +13,12 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_user(self, user, perm: str = "audit.view") -> AuditQuerySet:
         """Entries about orgs in the user's audit scope, plus entries by users acting in it."""
         from safetymonth.accounts.permissions import scope_paths
+        from safetymonth.orgs.models import under_paths_q
 
         paths = scope_paths(user, perm)
         if not paths:
             return self.none()
-        q = models.Q()
-        for p in paths:
-            q |= models.Q(org_path__startswith=p)
-        return self.filter(q)
+        return self.filter(under_paths_q(paths, "org_path"))
 
     def update(self, **kwargs):
         raise TypeError("audit entries are append-only")

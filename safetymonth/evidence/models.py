@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.core.fields import PublicIdField
+from safetymonth.orgs.models import under_paths_q
 
 if TYPE_CHECKING:
     from safetymonth.accounts.models import User
@@ -48,10 +49,7 @@ class MaterialQuerySet(models.QuerySet["Material"]):
         paths = scope_paths(user, perm or Perm.VIEW_EVIDENCE)
         if not paths:
             return self.none()
-        q = Q()
-        for p in paths:
-            q |= Q(org__path__startswith=p)
-        return self.filter(q)
+        return self.filter(under_paths_q(paths, "org__path"))
 
 
 class Material(models.Model):

@@ -54,18 +54,25 @@ class Industry(models.Model):
         return self.name
 
 
+def under_paths_q(paths: list[str], field: str = "path") -> Q:
+    """Rows whose org path ``field`` (``path``, ``org__path``, ``org_path``…) lies in one of the
+    subtrees ``paths``: indexed prefix matches. No paths: nothing. Every scoped queryset's
+    ``for_user`` is built on it."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
 class OrgQuerySet(models.QuerySet["Org"]):
     def subtree(self, org: Org) -> OrgQuerySet:
         """The org and everything beneath it (an indexed prefix match on ``path``)."""
         return self.filter(path__startswith=org.path)
 
     def under_paths(self, paths: list[str]) -> OrgQuerySet:
-        if not paths:
-            return self.none()
-        q = Q()
-        for p in paths:
-            q |= Q(path__startswith=p)
-        return self.filter(q)
+        return self.filter(under_paths_q(paths))
 
     def for_user(self, user: User, perm: str | None = None) -> OrgQuerySet:
         """Orgs the user may see (or act on with ``perm``): the subtrees of the user's memberships."""
