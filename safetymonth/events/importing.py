@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from safetymonth.campaigns.models import EventType
 from safetymonth.events.forms import MAX_PARTICIPANTS, clean_media_links
-from safetymonth.orgs.importing import XLSX_MAGIC, ImportFileError, _xlsx_rows, file_kind
+from safetymonth.orgs.importing import (
+    HELP_SHEET_TITLE,
+    XLSX_MAGIC,
+    ImportFileError,
+    _xlsx_rows,
+    file_kind,
+    write_help_sheet,
+)
 
 MAX_ROWS = 2000
 SHEET_TITLE = "活动记录"
@@ -219,7 +226,7 @@ def check_rows(table: Table, types: list[EventType]) -> tuple[list[dict[str, Any
 
 def template_xlsx(types: list[EventType]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
@@ -272,27 +279,18 @@ def template_xlsx(types: list[EventType]) -> bytes:
         ws.add_data_validation(dv)
         dv.add(f"A2:A{MAX_ROWS + 1}")
 
-    hs = wb.create_sheet(_("说明"))
-    hs.column_dimensions["A"].width = 16
-    hs.column_dimensions["B"].width = 80
-    hs.append([_("活动记录导入说明")])
-    hs["A1"].font = Font(bold=True, size=14)
-    hs.append(
-        [
-            _(
-                "在“活动记录”表中每行填写一场活动，第一行是表头，请勿修改。带 * 的列必须填写。"
-                "以“（示例）”开头的行不会导入。任何一行有错误时，整个文件都不会导入，请按错误列表修改后重新上传。"
-                "导入的活动记在您所在单位名下。"
-            )
-        ]
+    write_help_sheet(
+        wb,
+        HELP_SHEET_TITLE,
+        _("活动记录导入说明"),
+        _(
+            "在“活动记录”表中每行填写一场活动，第一行是表头，请勿修改。带 * 的列必须填写。"
+            "活动名称以“（示例）”开头的行不会导入。任何一行有错误时，整个文件都不会导入，请按错误列表修改后重新上传。"
+            "导入的活动记在您所在单位名下。"
+        ),
+        COLUMNS,
+        intro_height=60,
     )
-    hs["A2"].alignment = Alignment(wrap_text=True)
-    hs.merge_cells("A2:B2")
-    hs.row_dimensions[2].height = 60
-    hs.append([])
-    hs.append([_("列"), _("说明")])
-    for col in COLUMNS:
-        hs.append([col.header + ("*" if col.required else ""), str(col.help)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -275,9 +275,34 @@ def template_csv(industries: list[str], sections: list[str]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def write_help_sheet(
+    wb: Any, title: str, heading: str, intro: str, columns: Iterable[Any], *, intro_height: int = 75
+) -> Any:
+    """The help sheet of an import template (enterprises, events): a heading, the rules in one
+    wrapped paragraph, then one row per column (header, * when required, and its help text)."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet(title)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 80
+    ws.append([heading])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([intro])
+    ws["A2"].alignment = Alignment(wrap_text=True)
+    ws.merge_cells("A2:B2")
+    ws.row_dimensions[2].height = intro_height
+    ws.append([])
+    ws.append([_("列"), _("说明")])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for col in columns:
+        ws.append([col.header + ("*" if col.required else ""), str(col.help)])
+    return ws
+
+
 def template_xlsx(industries: list[str], sections: list[str]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
@@ -305,29 +330,17 @@ def template_xlsx(industries: list[str], sections: list[str]) -> bytes:
         ws[f"{letter}2"].number_format = "@"
     ws.freeze_panes = "A2"
 
-    help_ws = wb.create_sheet(HELP_SHEET_TITLE)
-    help_ws.column_dimensions["A"].width = 22
-    help_ws.column_dimensions["B"].width = 80
-    help_ws.append([_("监管企业导入说明")])
-    help_ws["A1"].font = Font(bold=True, size=14)
-    help_ws.append(
-        [
-            _(
-                "在“企业名单”表中每行填写一家企业，第一行是表头，请勿修改。带 * 的列必须填写。"
-                "以“（示例）”开头的行不会导入，可以删除。任何一行有错误时，整个文件都不会导入，"
-                "请按错误列表修改后重新上传。统一社会信用代码已存在的企业会被更新（留空的选填列保持原值）。"
-            )
-        ]
+    help_ws = write_help_sheet(
+        wb,
+        HELP_SHEET_TITLE,
+        _("监管企业导入说明"),
+        _(
+            "在“企业名单”表中每行填写一家企业，第一行是表头，请勿修改。带 * 的列必须填写。"
+            "以“（示例）”开头的行不会导入，可以删除。任何一行有错误时，整个文件都不会导入，"
+            "请按错误列表修改后重新上传。统一社会信用代码已存在的企业会被更新（留空的选填列保持原值）。"
+        ),
+        COLUMNS,
     )
-    help_ws["A2"].alignment = Alignment(wrap_text=True)
-    help_ws.merge_cells("A2:B2")
-    help_ws.row_dimensions[2].height = 75
-    help_ws.append([])
-    help_ws.append([_("列"), _("说明")])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = bold
-    for col in COLUMNS:
-        help_ws.append([col.header + ("*" if col.required else ""), str(col.help)])
     help_ws.append([])
     help_ws.append([_("可填写的所属行业")])
     help_ws.cell(row=help_ws.max_row, column=1).font = bold
