@@ -28,6 +28,7 @@ from safetymonth.orgs.importing import (
     ImportFileError,
     _xlsx_rows,
     file_kind,
+    read_header,
     write_help_sheet,
 )
 
@@ -98,38 +99,9 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊:：]", "", text)
-
-
-def _column(text: str) -> Column | None:
-    key = _header_key(text)
-    return next((c for c in COLUMNS if key == c.header or key in c.aliases), None)
-
-
 def _build(raw: Iterable[tuple[int, list[str]]]) -> Table:
     it: Iterator[tuple[int, list[str]]] = iter(raw)
-    header = None
-    for _n, values in it:
-        if any(values):
-            header = values
-            break
-    if header is None:
-        raise ImportFileError(_("文件是空的：没有表头，也没有数据。"))
-    index: dict[str, int] = {}
-    for i, text in enumerate(header):
-        col = _column(text)
-        if col is None:
-            continue
-        if col.key in index:
-            raise ImportFileError(_("表头中“%(header)s”出现了两次，请只保留一列。") % {"header": col.header})
-        index[col.key] = i
-    missing = [c.header for c in COLUMNS if c.required and c.key not in index]
-    if missing:
-        raise ImportFileError(
-            _("表头缺少必填列：%(missing)s。请使用下载的模板，第一行应为：%(expected)s。")
-            % {"missing": "、".join(missing), "expected": "、".join(c.header for c in COLUMNS)}
-        )
+    index, _headers = read_header(it, COLUMNS)
     table = Table(rows=[])
     for number, values in it:
         record = {key: (values[i] if i < len(values) else "") for key, i in index.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -86,14 +86,6 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s*＊:：]", "", text)
 
 
-def _lookup_column(text: str) -> Column | None:
-    key = _header_key(text)
-    for col in COLUMNS:
-        if key == col.header or key in col.aliases:
-            return col
-    return None
-
-
 def cell_text(value: Any) -> str:
     """A cell's value as the text the user sees (numbers without a trailing .0)."""
     if value is None:
@@ -109,8 +101,13 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
-def _build_table(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
-    rows_iter: Iterator[tuple[int, list[str]]] = iter(raw_rows)
+def read_header(
+    rows_iter: Iterator[tuple[int, list[str]]], columns: Sequence[Any]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Consume the header row (the first non-empty row) of an import file: the position of each
+    known column (by header text or alias, ignoring spaces, * and colons) and the header text as
+    written. Refuses an empty file, a column given twice and missing required columns. Shared by
+    the enterprise and the event imports (``columns``: their Column lists)."""
     header: list[str] | None = None
     for _number, values in rows_iter:
         if any(values):
@@ -121,19 +118,26 @@ def _build_table(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
     index: dict[str, int] = {}
     headers: dict[str, str] = {}
     for i, text in enumerate(header):
-        col = _lookup_column(text)
+        key = _header_key(text)
+        col = next((c for c in columns if key == c.header or key in c.aliases), None)
         if col is None:
             continue
         if col.key in index:
             raise ImportFileError(_('表头中"%(header)s"出现了两次，请只保留一列。') % {"header": col.header})
         index[col.key] = i
         headers[col.key] = text.strip()
-    missing = [c.header for c in COLUMNS if c.required and c.key not in index]
+    missing = [c.header for c in columns if c.required and c.key not in index]
     if missing:
         raise ImportFileError(
             _("表头缺少必填列：%(missing)s。请使用下载的模板，第一行应为：%(expected)s。")
-            % {"missing": "、".join(missing), "expected": "、".join(c.header for c in COLUMNS)}
+            % {"missing": "、".join(missing), "expected": "、".join(c.header for c in columns)}
         )
+    return index, headers
+
+
+def _build_table(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
+    rows_iter: Iterator[tuple[int, list[str]]] = iter(raw_rows)
+    index, headers = read_header(rows_iter, COLUMNS)
     table = Table(headers=headers)
     for number, values in rows_iter:
         if not any(values):
