@@ -163,3 +163,23 @@ def test_heic_photo_served_as_jpeg(client, cast):
     r = client.get(reverse("evidence:file", args=[m.public_id]))
     assert r["Content-Type"] == "image/jpeg"
     assert Image.open(io.BytesIO(_body(r))).format == "JPEG"
+
+
+def test_phone_photo_turned_upright_before_its_orientation_tag_is_stripped(client, cast):
+    """Phones store portrait photos sideways with an EXIF Orientation tag. The served copy loses
+    every tag, so it must be turned upright first, or it would show lying on its side."""
+    im = Image.new("RGB", (80, 40), (200, 30, 30))
+    im.paste((30, 30, 200), (0, 0, 40, 40))  # left half blue
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", exif=exif, quality=95)
+    m = upload(cast, buf.getvalue(), "IMG_0001.JPG")
+    client.force_login(cast.leader)
+    served = Image.open(io.BytesIO(_body(client.get(reverse("evidence:file", args=[m.public_id])))))
+    assert served.size == (40, 80)  # portrait, as the phone showed it
+    assert 0x0112 not in served.getexif()
+    top = served.getpixel((20, 10))
+    assert top[2] > 150 and top[0] < 100  # the blue half is on top after a clockwise turn
+    thumb = Image.open(io.BytesIO(_body(client.get(reverse("evidence:thumbnail", args=[m.public_id])))))
+    assert thumb.height > thumb.width
