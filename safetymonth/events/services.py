@@ -106,7 +106,7 @@ def record_event(actor: User | None, *, campaign: Campaign, org: Org, data: Mapp
 @transaction.atomic
 def update_event(actor: User | None, event: Event, data: Mapping[str, Any], *, expected_version: int) -> Event:
     """Change an event; refused (StaleEvent) when someone saved it since ``expected_version``."""
-    locked = Event.objects.select_for_update().select_related("event_type").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("event_type").get(pk=event.pk)
     if locked.version != expected_version:
         raise StaleEvent(
             _("该活动记录已被他人修改（当前版本 %(now)d，您看到的是版本 %(seen)d）：请刷新页面后再改。")
@@ -423,7 +423,9 @@ def summary(qs: Any) -> dict[str, int]:
     row = qs.order_by().aggregate(
         events=Count("pk"),
         participants=Sum("participants"),
-        evidenced=Count("pk", filter=Q(evidenced=True)),
+        # the Exists itself, not the list's `evidenced` annotation: PostgreSQL cannot see an
+        # annotation's alias inside the aggregate's FILTER once Django wraps the query
+        evidenced=Count("pk", filter=_has_evidence()),
     )
     return {k: int(v or 0) for k, v in row.items()}
 

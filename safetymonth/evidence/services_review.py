@@ -35,7 +35,11 @@ _REVIEW_FIELDS = ["review_state", "review_reason", "reviewed_by_id", "reviewed_a
 
 
 def _locked(material: Material) -> Material:
-    return Material.objects.select_for_update().select_related("org", "org__parent", "campaign").get(pk=material.pk)
+    return (
+        Material.objects.select_for_update(of=("self",))
+        .select_related("org", "org__parent", "campaign")
+        .get(pk=material.pk)
+    )
 
 
 def _snapshot(material: Material, fields: list[str]) -> dict[str, Any]:
