@@ -243,6 +243,52 @@ class ReportFormMetaForm(EditForm):
         }
 
 
+class ReportFormAddForm(ReportFormMetaForm):
+    """A new statistics form with its first item (a form needs at least one; more items, their
+    indicators and rules are added in the editor once the form exists)."""
+
+    code = _code_field(_("统计表代码"))
+    item_code = _code_field(_("第一个活动项目的代码"))
+    item_title = forms.CharField(label=_("第一个活动项目"), max_length=200)
+    item_progress_text = forms.CharField(
+        label=_("进展情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("指标（空白）在表建好后逐个新增。"),
+    )
+    field_order = [
+        "code",
+        "attachment_label",
+        "title",
+        "header_fields",
+        "item_code",
+        "item_title",
+        "item_progress_text",
+    ]
+    FIELD_PATHS = {
+        "items[0].code": "item_code",
+        "items[0].title": "item_title",
+        "items[0].progress_text": "item_progress_text",
+        "items": "item_code",
+    }
+
+    def to_value(self) -> Any:
+        cd = self.cleaned_data
+        return {
+            "code": cd["code"],
+            **super().to_value(),
+            "items": [
+                {
+                    "code": cd["item_code"],
+                    "title": cd["item_title"],
+                    "requirement": "",
+                    "progress_text": cd["item_progress_text"].replace("\r\n", "\n"),
+                    "indicators": [],
+                }
+            ],
+            "rules": [],
+        }
+
+
 class ItemForm(EditForm):
     code = _code_field()
     title = forms.CharField(label=_("活动项目"), max_length=200)

@@ -66,17 +66,24 @@ class Section:
     structural: bool = False
     edit_published: bool = True
     movable: bool = True
-    # entries can be added and removed (the statistics form itself cannot: a campaign has one)
+    # entries can be added and removed
     addable: bool = True
 
-    def list_path(self, item: int | None = None) -> tuple[str | int, ...]:
+    @property
+    def per_form(self) -> bool:
+        """Whether the list belongs to one statistics form (chosen in the editor with ``?form=``)."""
+        return self.key in FORM_SECTIONS
+
+    def list_path(self, item: int | None = None, form: int = 0) -> tuple[str | int, ...]:
         if self.key == "indicators":
-            return ("forms", 0, "items", item if item is not None else 0, "indicators")
+            return ("forms", form, "items", item if item is not None else 0, "indicators")
+        if self.per_form:
+            return ("forms", form, *self.path[2:])
         return self.path
 
-    def entries(self, data: dict[str, Any], item: int | None = None) -> list[Any]:
+    def entries(self, data: dict[str, Any], item: int | None = None, form: int = 0) -> list[Any]:
         node: Any = data
-        for part in self.list_path(item):
+        for part in self.list_path(item, form):
             # optional lists (event_types) are left out of the definition while empty
             node = node.get(part, []) if isinstance(node, dict) and part == "event_types" else node[part]
         return node
@@ -94,6 +101,21 @@ def editable(campaign: Campaign) -> bool:
     return campaign.status in (CampaignStatus.DRAFT, CampaignStatus.PUBLISHED)
 
 
+# lists inside one statistics form: their URLs take the form's code as ``?form=<code>``
+FORM_SECTIONS = frozenset({"items", "indicators", "rules"})
+
+
+def form_index(data: dict[str, Any], code: str | None) -> int | None:
+    """The index of the form ``code`` in ``data`` (the first form when no code is given); None when
+    there is no such form."""
+    if not code:
+        return 0
+    for i, f in enumerate(data.get("forms", [])):
+        if f["code"] == code:
+            return i
+    return None
+
+
 SECTIONS: dict[str, Section] = {
     s.key: s
     for s in [
@@ -103,6 +125,7 @@ SECTIONS: dict[str, Section] = {
         Section("requirements", _("有关要求"), campaign_forms.TitledTextForm, ("requirements",)),
         Section("leadership", _("领导小组"), campaign_forms.LeadershipForm, ("leadership",)),
         Section("slogans", _("宣传标语"), campaign_forms.SloganForm, ("slogans", "items")),
+        # a form is added (with its first item) and removed in a draft; a round's form cannot be removed
         Section(
             "forms",
             _("统计表"),
@@ -111,7 +134,6 @@ SECTIONS: dict[str, Section] = {
             structural=True,
             edit_published=False,
             movable=False,
-            addable=False,
         ),
         Section(
             "items",

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,12 +27,13 @@ from safetymonth.campaigns.forms import (
     EssentialsForm,
     EventTypeForm,
     IndicatorAddForm,
+    ReportFormAddForm,
     PublishForm,
     RoundForm,
     VersionForm,
 )
 from safetymonth.campaigns.models import Campaign, CampaignStatus, IndicatorKind
-from safetymonth.campaigns.office import SECTIONS, Section, countdown, editable, next_round
+from safetymonth.campaigns.office import SECTIONS, Section, countdown, editable, form_index, next_round
 from safetymonth.campaigns.permissions import can_on_campaign, get_campaign_for_user
 from safetymonth.orgs.models import Org, OrgKind
 
@@ -246,14 +247,46 @@ def _form_kwargs(campaign: Campaign, section: Section | None, data: dict[str, An
     return kwargs
 
 
-def _editor_context(campaign: Campaign) -> dict[str, Any]:
+def _form_query(data: dict[str, Any], index: int) -> str:
+    """``?form=<code>`` for the form at ``index`` (empty for the first form: its URLs stay as they were)."""
+    if index <= 0 or index >= len(data["forms"]):
+        return ""
+    return "?" + urlencode({"form": data["forms"][index]["code"]})
+
+
+def _chosen_form(request: HttpRequest, data: dict[str, Any]) -> int:
+    """The form chosen with ``?form=<code>`` (the first without it); 404 for a code the campaign has not."""
+    index = form_index(data, request.GET.get("form"))
+    if index is None:
+        raise Http404(_("该活动没有这张统计表。"))
+    return index
+
+
+def _editor_url(campaign: Campaign, data: dict[str, Any], form: int, anchor: str = "") -> str:
+    return (
+        reverse("campaigns:edit", args=[campaign.public_id])
+        + _form_query(data, form)
+        + (f"#{anchor}" if anchor else "")
+    )
+
+
+def _editor_context(campaign: Campaign, form_code: str | None = None) -> dict[str, Any]:
     data = services.campaign_to_data(campaign)
     status = campaign.status
-    form = data["forms"][0] if data["forms"] else None
+    index = form_index(data, form_code)
+    if index is None:  # the form was removed meanwhile: show the first
+        index = 0
+    form = data["forms"][index] if data["forms"] else None
+    used = {r["form"] for r in data["rounds"]}
     return {
         "campaign": campaign,
         "data": data,
         "dform": form,
+        "form_index": index,
+        "form_q": _form_query(data, index),
+        "form_used": form is not None and form["code"] in used,
+        "editor_url": reverse("campaigns:edit", args=[campaign.public_id]) + _form_query(data, index),
+        "form_rounds": [r["name"] for r in data["rounds"] if form is not None and r["form"] == form["code"]],
         "sections": SECTIONS,
         "section_perms": {
             key: {
@@ -271,22 +304,32 @@ def _editor_context(campaign: Campaign) -> dict[str, Any]:
 
 def campaign_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     campaign = _editable_campaign(request, public_id)
-    return render(request, "campaigns/campaign_edit.html", _editor_context(campaign))
+    code = request.GET.get("form")
+    ctx = _editor_context(campaign, code)
+    if code and (ctx["dform"] is None or ctx["dform"]["code"] != code):
+        raise Http404(_("该活动没有这张统计表。"))
+    return render(request, "campaigns/campaign_edit.html", ctx)
 
 
-def _editor_response(request: HttpRequest, campaign: Campaign, anchor: str, message: str) -> HttpResponse:
+def _editor_response(
+    request: HttpRequest, campaign: Campaign, anchor: str, message: str, form_code: str | None = None
+) -> HttpResponse:
     """After a saved edit: htmx gets the whole editor again (every form has the new version);
-    without JS the browser goes back to the editor at the changed place."""
+    without JS the browser goes back to the editor at the changed place (of the chosen form)."""
     if _htmx(request):
-        ctx = _editor_context(campaign)
+        ctx = _editor_context(campaign, form_code)
         ctx["saved_message"] = message
         ctx["saved_anchor"] = anchor
         response = render(request, "campaigns/_editor.html", ctx)
         response["HX-Retarget"] = "#campaign-editor"
         response["HX-Reswap"] = "outerHTML"
+        if form_code:
+            # the address bar keeps the chosen form (shareable, and a reload shows it again)
+            response["HX-Replace-Url"] = ctx["editor_url"]
         return response
     messages.success(request, message)
-    return redirect(reverse("campaigns:edit", args=[campaign.public_id]) + (f"#{anchor}" if anchor else ""))
+    data = services.campaign_to_data(campaign)
+    return redirect(_editor_url(campaign, data, form_index(data, form_code) or 0, anchor))
 
 
 def _problems_to_form(form: EditForm, problems: list[Problem], prefixes: list[str]) -> None:
@@ -401,12 +444,14 @@ def row_edit(request: HttpRequest, public_id: str, section: str, index: int, ite
     if not spec.can_edit(campaign):
         raise PermissionDenied(_("活动已发布，统计表结构已锁定。"))
     data = services.campaign_to_data(campaign)
+    fi = _chosen_form(request, data) if spec.per_form else 0
     try:
-        entries = spec.entries(data, item)
+        entries = spec.entries(data, item, fi)
         entry = entries[index]
     except (IndexError, KeyError):
         raise Http404 from None
-    path = (*spec.list_path(item), index)
+    path = (*spec.list_path(item, fi), index)
+    form_code = _form_code(data, spec, fi, index)
     initial = {**spec.form_class.initial_from(entry), "version": campaign.version}
     form = spec.form_class(
         request.POST if request.method == "POST" else None, initial=initial, **_form_kwargs(campaign, spec, data)
@@ -414,7 +459,8 @@ def row_edit(request: HttpRequest, public_id: str, section: str, index: int, ite
     ctx: dict[str, Any] = {
         "form": form,
         "title": _("修改%(what)s") % {"what": spec.title},
-        "action": request.path,
+        "action": request.get_full_path(),
+        "form_q": _form_query(data, fi),
         "anchor": _anchor(spec, item),
         "section": spec,
         "marker_codes": _marker_codes(spec, entry),
@@ -429,16 +475,26 @@ def row_edit(request: HttpRequest, public_id: str, section: str, index: int, ite
             prefixes.append(format_path(path[:-2]))
         extra = _save(request, campaign, form, services.DefinitionEdit(op, path, value), prefixes)
         if extra and extra.get("stale"):
-            extra["current_text"] = _current_text(spec, extra["current"], item, index, form)
+            extra["current_text"] = _current_text(spec, extra["current"], item, index, form, fi)
         if extra is None:
             return _editor_response(
                 request,
                 campaign,
                 ctx["anchor"],
                 _("已保存%(what)s“%(label)s”。") % {"what": spec.title, "label": _entry_label(spec, value)},
+                form_code,
             )
         ctx.update(extra)
     return _render_form(request, campaign, ctx)
+
+
+def _form_code(data: dict[str, Any], spec: Section, form: int, index: int | None = None) -> str | None:
+    """The code of the form an edit of ``spec`` concerns (to show that form again afterwards)."""
+    if spec.key == "forms" and index is not None:
+        form = index
+    if not (spec.per_form or spec.key == "forms") or not 0 <= form < len(data["forms"]):
+        return None
+    return str(data["forms"][form]["code"])
 
 
 def _marker_codes(spec: Section, entry: Any) -> list[str]:
@@ -448,11 +504,16 @@ def _marker_codes(spec: Section, entry: Any) -> list[str]:
 
 
 def _current_text(
-    spec: Section, data: dict[str, Any], item: int | None, index: int, form: EditForm | None = None
+    spec: Section,
+    data: dict[str, Any],
+    item: int | None,
+    index: int,
+    form: EditForm | None = None,
+    form_at: int = 0,
 ) -> str:
     """The entry as now saved (shown next to a refused edit)."""
     try:
-        entry = spec.entries(data, item)[index]
+        entry = spec.entries(data, item, form_at)[index]
     except (IndexError, KeyError):
         return _("（该条目已被删除）")
     if form is not None:
@@ -497,14 +558,19 @@ def row_add(request: HttpRequest, public_id: str, section: str, item: int | None
     if not spec.can_add(campaign):
         raise PermissionDenied(_("活动已发布，统计表结构已锁定。"))
     data = services.campaign_to_data(campaign)
+    fi = _chosen_form(request, data) if spec.per_form else 0
     try:
-        entries = spec.entries(data, item)
+        entries = spec.entries(data, item, fi)
     except (IndexError, KeyError):
         raise Http404 from None
-    form_class: type[EditForm] = IndicatorAddForm if spec.key == "indicators" else spec.form_class
+    form_class: type[EditForm] = spec.form_class
+    if spec.key == "indicators":
+        form_class = IndicatorAddForm
+    elif spec.key == "forms":
+        form_class = ReportFormAddForm
     initial: dict[str, Any] = {"version": campaign.version}
     if spec.key == "indicators":
-        initial.update(progress_text=data["forms"][0]["items"][item]["progress_text"], kind="integer", required=True)
+        initial.update(progress_text=data["forms"][fi]["items"][item]["progress_text"], kind="integer", required=True)
     if spec.key == "rounds":
         initial.update(expected_kinds=["section"], form=data["forms"][0]["code"] if data["forms"] else "")
     if spec.key == "rules":
@@ -515,14 +581,16 @@ def row_add(request: HttpRequest, public_id: str, section: str, item: int | None
     ctx: dict[str, Any] = {
         "form": form,
         "title": _("新增%(what)s") % {"what": spec.title},
-        "action": request.path,
+        "action": request.get_full_path(),
+        "form_q": _form_query(data, fi),
         "anchor": _anchor(spec, item),
         "section": spec,
         "adding": True,
     }
     if request.method == "POST" and form.is_valid():
         value = form.to_value()
-        list_path = spec.list_path(item)
+        list_path = spec.list_path(item, fi)
+        form_code = value["code"] if spec.key == "forms" else _form_code(data, spec, fi)
         if isinstance(form, IndicatorAddForm):
             # the indicator and its marker in one edit: the progress text is set, then the
             # indicator inserted (its place follows the marker)
@@ -546,6 +614,7 @@ def row_add(request: HttpRequest, public_id: str, section: str, item: int | None
                 campaign,
                 ctx["anchor"],
                 _("已新增%(what)s“%(label)s”。") % {"what": spec.title, "label": _entry_label(spec, value)},
+                form_code,
             )
         ctx.update(extra)
     return _render_form(request, campaign, ctx)
@@ -574,39 +643,62 @@ def _list_change(
         raise PermissionDenied(_("活动已发布，统计表结构已锁定。"))
     form = VersionForm(request.POST)
     anchor = _anchor(spec, item)
+    data = services.campaign_to_data(campaign)
+    fi = _chosen_form(request, data) if spec.per_form else 0
+    form_code = _form_code(data, spec, fi)
     if not form.is_valid():
-        return _editor_error(request, campaign, anchor, _("页面已过期，请刷新后再试。"))
-    path = (*spec.list_path(item), index)
+        return _editor_error(request, campaign, anchor, _("页面已过期，请刷新后再试。"), form_code)
+    path = (*spec.list_path(item, fi), index)
     if what == "delete":
         edit = services.DefinitionEdit("delete", path)
     else:
         edit = services.DefinitionEdit("move", path, index=-1 if what == "up" else 1)
+    if spec.key == "forms" and what == "delete":
+        if not 0 <= index < len(data["forms"]):
+            raise Http404
+        anchor = "section-forms"
+        form_code = data["forms"][index]["code"]
+        rounds = [r["name"] for r in data["rounds"] if r["form"] == form_code]
+        if rounds:
+            return _editor_error(
+                request,
+                campaign,
+                anchor,
+                _("统计表“%(code)s”正被填报批次“%(rounds)s”使用，不能删除；请先修改或删除这些填报批次。")
+                % {"code": form_code, "rounds": "、".join(rounds)},
+                form_code,
+            )
     try:
-        data = services.campaign_to_data(campaign)
-        label = _entry_label(spec, spec.entries(data, item)[index])
+        label = _entry_label(spec, spec.entries(data, item, fi)[index])
         services.edit_definition(_user(request), campaign, edit, expected_version=form.cleaned_data["version"])
     except ValidationError as exc:
         text = " ".join(exc.messages)
         if getattr(exc, "code", None) == "stale":
             text = _stale_message(campaign, form.cleaned_data["version"])
-        return _editor_error(request, campaign, anchor, text)
+        return _editor_error(request, campaign, anchor, text, form_code)
     except DefinitionError as exc:
-        return _editor_error(request, campaign, anchor, "；".join(str(p) for p in exc.problems))
+        return _editor_error(request, campaign, anchor, "；".join(str(p) for p in exc.problems), form_code)
     except (IndexError, KeyError):
         raise Http404 from None
     done = _("已删除%(what)s“%(label)s”。") if what == "delete" else _("已调整%(what)s“%(label)s”的顺序。")
-    return _editor_response(request, campaign, anchor, done % {"what": spec.title, "label": label})
+    if spec.key == "forms":
+        form_code = None  # the removed form's page is gone: back to the first form
+    return _editor_response(request, campaign, anchor, done % {"what": spec.title, "label": label}, form_code)
 
 
-def _editor_error(request: HttpRequest, campaign: Campaign, anchor: str, message: str) -> HttpResponse:
+def _editor_error(
+    request: HttpRequest, campaign: Campaign, anchor: str, message: str, form_code: str | None = None
+) -> HttpResponse:
     if _htmx(request):
         campaign.refresh_from_db()
-        ctx = _editor_context(campaign)
+        ctx = _editor_context(campaign, form_code)
         ctx["error_message"] = message
+        ctx["error_anchor"] = anchor
         ctx["saved_anchor"] = anchor
         response = render(request, "campaigns/_editor.html", ctx)
         response["HX-Retarget"] = "#campaign-editor"
         response["HX-Reswap"] = "outerHTML"
         return response
     messages.error(request, message)
-    return redirect(reverse("campaigns:edit", args=[campaign.public_id]) + f"#{anchor}")
+    data = services.campaign_to_data(campaign)
+    return redirect(_editor_url(campaign, data, form_index(data, form_code) or 0, anchor))
