@@ -27,8 +27,8 @@ from safetymonth.campaigns.forms import (
     EssentialsForm,
     EventTypeForm,
     IndicatorAddForm,
-    ReportFormAddForm,
     PublishForm,
+    ReportFormAddForm,
     RoundForm,
     VersionForm,
 )
