@@ -1,34 +1,8 @@
-// Campaign pages: deadline countdowns that tick, and the "insert blank" helper of the form editor.
-// No inline scripts (CSP): behaviour hangs on data- attributes; htmx-swapped content is covered by
-// event delegation.
+// Campaign pages: the "insert blank" helper of the form editor. (The deadline countdowns that tick
+// are in app.js, shared with the dashboard.) No inline scripts (CSP): behaviour hangs on data-
+// attributes; htmx-swapped content is covered by event delegation.
 (function () {
   "use strict";
-  var DAY = 86400000;
-  var BEIJING = 8 * 3600000;
-
-  function beijingDay(ms) {
-    return Math.floor((ms + BEIJING) / DAY);
-  }
-
-  function tick() {
-    var now = Date.now();
-    document.querySelectorAll(".sm-countdown[data-deadline]").forEach(function (el) {
-      var deadline = Date.parse(el.getAttribute("data-deadline"));
-      if (isNaN(deadline)) { return; }
-      var days = beijingDay(deadline) - beijingDay(now);
-      var text;
-      if (deadline < now) {
-        text = days < 0 ? el.getAttribute("data-text-overdue").replace("{n}", String(-days)) : el.getAttribute("data-text-passed");
-        el.classList.remove("text-bg-info", "text-bg-warning");
-        el.classList.add("text-bg-danger");
-      } else if (days === 0) {
-        text = el.getAttribute("data-text-today");
-      } else {
-        text = el.getAttribute("data-text-left").replace("{n}", String(days));
-      }
-      if (text && el.textContent !== text) { el.textContent = text; }
-    });
-  }
 
   function insertAtCursor(textarea, text) {
     var start = textarea.selectionStart, end = textarea.selectionEnd;
@@ -60,13 +34,8 @@
     insertAtCursor(textarea, "[[" + code + "]]");
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    tick();
-    window.setInterval(tick, 60000);
-  });
   // After an inline edit the whole editor is swapped in again: keep the changed place in view.
   document.addEventListener("htmx:afterSettle", function () {
-    tick();
     var marker = document.querySelector("[data-saved-anchor]");
     if (!marker) { return; }
     var target = document.getElementById(marker.getAttribute("data-saved-anchor"));
