@@ -103,7 +103,38 @@ ACCESS = [
     Row("campaigns:row_edit", only(["office"], ok=404, denied=404), args=draft("slogans", 99), note="no-such-entry"),
     Row("campaigns:row_edit", DRAFT_ONLY_OFFICE, args=draft("forms", 0), note="form-title"),
     Row("campaigns:row_edit", only([], **OUTSIDE), args=published("forms", 0), note="published-form-locked"),
-    Row("campaigns:row_add", only(["office"], ok=403, denied=404), args=draft("forms"), note="no-second-form"),
+    # a second form is added (with its first item) in a draft; publishing locks it
+    Row("campaigns:row_add", DRAFT_ONLY_OFFICE, args=draft("forms"), note="second-form"),
+    Row("campaigns:row_add", only([], **OUTSIDE), args=published("forms"), note="published-no-new-form"),
+    Row(
+        "campaigns:row_delete",
+        only([], **OUTSIDE),
+        args=published("forms", 0),
+        method="post",
+        data=version,
+        note="published-form-locked",
+    ),
+    # the form a round uses is not removed: the editor again with the reason
+    Row(
+        "campaigns:row_delete",
+        only(["office"], ok=302, denied=404),
+        args=draft("forms", 0),
+        method="post",
+        data=version,
+        note="form-a-round-uses",
+    ),
+    # the editor and a form's lists choose the form with ?form=<code>; an unknown code is 404
+    Row("campaigns:edit", DRAFT_ONLY_OFFICE, args=draft(), query="?form=progress", note="chosen-form"),
+    Row("campaigns:edit", only(["office"], ok=404, denied=404), args=draft(), query="?form=nosuch", note="no-form"),
+    Row("campaigns:indicator_edit", DRAFT_ONLY_OFFICE, args=draft(0, 0), query="?form=progress", note="chosen-form"),
+    Row("campaigns:row_add", DRAFT_ONLY_OFFICE, args=draft("rules"), query="?form=progress", note="chosen-form"),
+    Row(
+        "campaigns:row_edit",
+        only(["office"], ok=404, denied=404),
+        args=draft("items", 0),
+        query="?form=nosuch",
+        note="no-form",
+    ),
     Row(
         "campaigns:row_delete",
         only(["office"], ok=302, denied=404),
