@@ -1,6 +1,7 @@
 """The office builds next year's campaign in the browser: copy 2021 into a 2022 draft, add a blank
 with its marker and a rule, preview and try the form, publish; a section then sees it. And the
-campaign page and the preview at 375 px."""
+campaign page and the preview at 375 px; on a phone, the editor of a campaign with two forms switches
+to the second and edits one of its indicators."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from playwright.sync_api import expect
 
 from safetymonth.campaigns.definition import DEFINITIONS_DIR
 from safetymonth.campaigns.models import Campaign, CampaignStatus
-from safetymonth.campaigns.services import load_campaign, publish_campaign
+from safetymonth.campaigns.services import (
+    DefinitionEdit,
+    copy_campaign,
+    edit_definition,
+    load_campaign,
+    publish_campaign,
+)
 from tests.browser.conftest import login
 
 
@@ -130,4 +137,54 @@ def test_campaign_page_and_preview_at_375_px(browser, phone, live_server, cast, 
     expect(first).to_be_hidden()
     page.locator("[data-bs-target='#content-1']").click()
     expect(first).to_be_visible()
+    context.close()
+
+
+def test_editor_switches_to_a_second_form_on_a_phone(browser, phone, live_server, cast, published_2021):
+    draft = copy_campaign(None, published_2021, "dadukou-commerce-2022", 2022, "2022年安全生产月")
+    second = {
+        "code": "hazards",
+        "attachment_label": "附件2",
+        "title": "隐患排查情况统计表",
+        "items": [
+            {
+                "code": "checks",
+                "title": "隐患排查",
+                "progress_text": "检查（[[check_visits]]）次。",
+                "indicators": [{"code": "check_visits", "kind": "integer", "label": "检查次数"}],
+            }
+        ],
+    }
+    edit_definition(None, draft, DefinitionEdit("insert", ("forms",), second), expected_version=draft.version)
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/campaigns/{draft.public_id}/edit/")
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-testid=section-items]")).to_have_attribute("data-form", "progress")
+    page.click("[data-form-tab=hazards]")
+    expect(page).to_have_url(re.compile(r"/edit/\?form=hazards#section-forms$"))
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-form-tab=hazards]")).to_have_attribute("aria-current", "page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.locator("tr[data-indicator=check_visits] [data-testid=indicator-edit]").click()
+    form = page.locator("[data-testid=edit-form]")
+    form.locator("input[name=label]").fill("排查次数")
+    form.locator("input[name=unit]").fill("次")
+    form.locator("[data-testid=edit-save]").click()
+    expect(page.locator("[data-testid=editor-saved]")).to_contain_text("排查次数")
+    expect(page.locator("tr[data-indicator=check_visits]")).to_contain_text("排查次数")
+    expect(page.locator("[data-testid=section-items]")).to_have_attribute("data-form", "hazards")
+    expect(page).to_have_url(re.compile(r"\?form=hazards"))
+    indicator = draft.forms.get(code="hazards").items.get().indicators.get()
+    assert (indicator.label, indicator.unit) == ("排查次数", "次")
+
+    # the first form is reported in a round: removing it is refused with the reason
+    page.click("[data-form-tab=progress]")
+    page.wait_for_load_state("load")
+    page.click("[data-testid=form-delete]")
+    expect(page.locator("#section-forms [data-testid=editor-error]")).to_contain_text("不能删除")
+    assert draft.forms.count() == 2
     context.close()
