@@ -19,15 +19,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetymonth.campaigns.models import Indicator, IndicatorKind, Item, Round
 from safetymonth.orgs.models import PATH_STEP, Org
 from safetymonth.reports.models import COUNT_SUBMITTED, Report, ReportStatus, Value
 from safetymonth.reports.services import counted_statuses, rollup_totals
+
+if TYPE_CHECKING:
+    from safetymonth.accounts.models import User
+    from safetymonth.exports.services import Export
 
 SEGMENT = PATH_STEP + 1  # "00000042/"
 PARTICIPANT_UNIT = "人次"
@@ -202,6 +208,81 @@ def main_indicators(indicators: Iterable[Indicator], limit: int = 6) -> list[Ind
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Charts: the page draws them from chart_data() (json_script); each can be downloaded as CSV, built
+# by chart_block() from the same services and the same per-chart functions.
+
+CHARTS: dict[str, Any] = {
+    "completeness": gettext_lazy("各单位上报情况"),
+    "participants": gettext_lazy("各活动项目参与人次"),
+    "main": gettext_lazy("各单位主要工作量"),
+}
+
+
+def chart_labels() -> dict[str, str]:
+    """The translated words the charts (and their CSV headers) show, in the active language."""
+    return {
+        "own": _("本单位"),
+        "on_time": _("按时"),
+        "late": _("逾期"),
+        "missing": _("未报"),
+        "rate": _("上报率（%）"),
+        "participants": _("参与人次"),
+        "org": _("单位"),
+        "item": _("活动项目"),
+        "table": _("表格"),
+        "chart": _("图表"),
+    }
+
+
+def _charted_groups(result: CompletenessResult) -> list[Completeness]:
+    return [g for g in result.groups if g.org is not None]
+
+
+def _group_names(groups: list[Completeness], labels: dict[str, str]) -> dict[str, list[str]]:
+    """The chart's categories (short names) and the table's full names of the groups."""
+
+    def name(g: Completeness, short: bool) -> str:
+        if g.own:
+            return labels["own"]
+        if g.org is None:
+            return g.key
+        return (g.org.short_name or g.org.name) if short else g.org.name
+
+    return {"categories": [name(g, True) for g in groups], "names": [name(g, False) for g in groups]}
+
+
+def completeness_chart(result: CompletenessResult, labels: dict[str, str]) -> dict[str, Any]:
+    groups = _charted_groups(result)
+    return {
+        **_group_names(groups, labels),
+        "on_time": [g.on_time for g in groups],
+        "late": [g.late for g in groups],
+        "missing": [g.missing for g in groups],
+        "rate": [g.rate for g in groups],
+    }
+
+
+def participants_chart(items: list[ItemTotals]) -> dict[str, Any]:
+    return {"categories": [it.item.title for it in items], "values": [it.participants for it in items]}
+
+
+def main_chart(
+    result: CompletenessResult, by_group: dict[str, dict[str, int]], main: list[Indicator], labels: dict[str, str]
+) -> dict[str, Any]:
+    groups = _charted_groups(result)
+    return {
+        **_group_names(groups, labels),
+        "series": [
+            {
+                "name": f"{ind.label}（{ind.unit}）" if ind.unit else ind.label,
+                "values": [by_group.get(g.key, {}).get(ind.code, 0) for g in groups],
+            }
+            for ind in main
+        ],
+    }
+
+
 def chart_data(
     result: CompletenessResult,
     items: list[ItemTotals],
@@ -210,30 +291,63 @@ def chart_data(
     labels: dict[str, str],
 ) -> dict[str, Any]:
     """The data block of the dashboard's charts (serialised with json_script). ``labels`` holds the
-    translated words the charts show."""
-    groups = [g for g in result.groups if g.org is not None]
-    names = [labels["own"] if g.own else (g.org.short_name or g.org.name if g.org else g.key) for g in groups]
+    translated words the charts show (``chart_labels``)."""
     return {
         "labels": labels,
-        "completeness": {
-            "categories": names,
-            "on_time": [g.on_time for g in groups],
-            "late": [g.late for g in groups],
-            "missing": [g.missing for g in groups],
-            "rate": [g.rate for g in groups],
-        },
-        "participants": {
-            "categories": [it.item.title for it in items],
-            "values": [it.participants for it in items],
-        },
-        "main": {
-            "categories": names,
-            "series": [
-                {
-                    "name": f"{ind.label}（{ind.unit}）" if ind.unit else ind.label,
-                    "values": [by_group.get(g.key, {}).get(ind.code, 0) for g in groups],
-                }
-                for ind in main
-            ],
-        },
+        "completeness": completeness_chart(result, labels),
+        "participants": participants_chart(items),
+        "main": main_chart(result, by_group, main, labels),
     }
+
+
+def chart_block(name: str, rnd: Round, base: Org, counting: str, labels: dict[str, str]) -> dict[str, Any]:
+    """One chart's data block, as the page has it, running only the queries that chart needs."""
+    if name == "participants":
+        return participants_chart(indicator_totals(rnd, base, counting))
+    result = completeness(rnd, base, counting)
+    if name == "completeness":
+        return completeness_chart(result, labels)
+    if name == "main":
+        main = main_indicators(form_indicators(rnd))
+        return main_chart(result, group_totals(rnd, base, counting), main, labels)
+    raise KeyError(name)
+
+
+@dataclass
+class ChartTable:
+    """A chart's numbers as the table beside it: one header row, one row per category."""
+
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def chart_table(name: str, block: dict[str, Any], labels: dict[str, str]) -> ChartTable:
+    """The table view of a chart's data block (full org names; a missing rate stays None)."""
+    if name == "completeness":
+        header = [labels["org"], labels["on_time"], labels["late"], labels["missing"], labels["rate"]]
+        columns = [block["names"], block["on_time"], block["late"], block["missing"], block["rate"]]
+    elif name == "participants":
+        header = [labels["item"], labels["participants"]]
+        columns = [block["categories"], block["values"]]
+    elif name == "main":
+        header = [labels["org"], *(s["name"] for s in block["series"])]
+        columns = [block["names"], *(s["values"] for s in block["series"])]
+    else:
+        raise KeyError(name)
+    return ChartTable(header=header, rows=[list(row) for row in zip(*columns, strict=True)])
+
+
+def export_chart_csv(actor: User, rnd: Round, base: Org, name: str, counting: str = COUNT_SUBMITTED) -> Export:
+    """A chart's table as CSV (UTF-8 with a byte-order mark), audited like every export; ``name``
+    must be one of ``CHARTS``."""
+    # exports.services builds on this module (completeness, form_indicators): import it late.
+    from safetymonth.exports import services as exports
+    from safetymonth.exports import writers
+
+    labels = chart_labels()
+    table = chart_table(name, chart_block(name, rnd, base, counting, labels), labels)
+    what = str(CHARTS[name])
+    exports._audit(actor, rnd, base, what, format="csv", chart=name, counting=counting)
+    return exports.Export(
+        exports._slug(rnd, base, what, "csv"), exports.CSV, lines=writers.csv_lines(table.header, table.rows)
+    )

@@ -1,10 +1,13 @@
 """The dashboard in Chromium: the office opens it from the navigation, the ECharts charts draw
 (non-empty canvases), a chart switches to its table, the office drills into a section and downloads
-each export; a section's staff read their section's dashboard on a 375-px phone."""
+each export and each chart's CSV; the deadline countdown ticks; a section's staff read their
+section's dashboard on a 375-px phone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 
 from docx import Document
 from openpyxl import load_workbook
@@ -35,7 +38,7 @@ def _download(page, testid: str) -> tuple[str, bytes]:
 def test_office_reads_the_dashboard_drills_down_and_downloads_every_export(
     browser, browser_context_args, live_server, cast
 ):
-    known_tree(cast)
+    rnd = known_tree(cast)
     context = browser.new_context(**browser_context_args, accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
@@ -86,7 +89,36 @@ def test_office_reads_the_dashboard_drills_down_and_downloads_every_export(
     assert "进展情况的报告" in Document(io.BytesIO(content)).paragraphs[0].text
     name, content = _download(page, "export-csv")
     assert name.endswith(".csv") and content.startswith("\ufeff单位".encode())
+
+    # each chart's numbers as CSV, beside its table toggle
+    name, content = _download(page, "chart-csv-completeness")
+    assert name == f"市场运行科-{rnd.name}-各单位上报情况.csv"
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "单位,按时,逾期,未报,上报率（%）" and lines[1] == "本单位,1,0,0,100.0"
+    name, content = _download(page, "chart-csv-main")
+    assert name.endswith("各单位主要工作量.csv") and content.startswith("\ufeff单位,".encode())
     context.close()  # no request left running into the next test
+
+
+def test_the_deadline_countdown_ticks(browser, browser_context_args, live_server, cast):
+    """The server writes the time left once; app.js recounts it from the browser's clock every
+    30 s, in the words the template gave it, and turns it red once the deadline has passed."""
+    rnd = known_tree(cast)  # the deadline is in 10 days
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    login(page, live_server, "office")
+    # the browser's clock: 3 days, 5 hours and 30 minutes before the deadline
+    page.clock.install(time=rnd.deadline - dt.timedelta(days=3, hours=5, minutes=30))
+    page.goto(f"{live_server.url}/dashboard/{rnd.campaign.public_id}/{rnd.code}/")
+    countdown = page.locator("[data-testid=countdown-text]")
+    expect(countdown).to_have_text("距截止还有 3 天 5 小时")
+    page.clock.fast_forward("01:00:00")
+    expect(countdown).to_have_text("距截止还有 3 天 4 小时")
+    expect(countdown).not_to_have_class(re.compile("text-danger"))
+    page.clock.fast_forward(int(dt.timedelta(days=3, hours=5).total_seconds() * 1000))  # 30 min after it
+    expect(countdown).to_have_text("已截止 0 天 0 小时")
+    expect(countdown).to_have_class(re.compile("text-danger"))
+    context.close()
 
 
 def test_section_staff_read_their_dashboard_on_a_phone(browser, phone, live_server, cast):
