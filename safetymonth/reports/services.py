@@ -739,20 +739,27 @@ def rollup(org: Org, rnd: Round, counting: str = "approved") -> list[RollupRow]:
     indicators = list(Indicator.objects.filter(form=rnd.form).order_by("item__order", "order"))
     kinds = {i.code: i.kind for i in indicators}
     children = list(Org.objects.filter(parent=org).order_by("path"))
+    # tree order, so that the texts of a text indicator are listed by org the same way on every
+    # database (without ORDER BY PostgreSQL returns rows in whatever order it finds them)
+    rows_in_scope = (
+        Value.objects.filter(
+            report__round=rnd,
+            report__status__in=counted_statuses(counting),
+            report__org__path__startswith=org.path,
+        )
+        .order_by("report__org__path", "pk")
+        .values_list(
+            "report__org__path",
+            "report__org__name",
+            "indicator__code",
+            "indicator__kind",
+            "int_value",
+            "bool_value",
+            "text_value",
+        )
+    )
     facts = []
-    for path, name, code, kind, iv, bv, tv in Value.objects.filter(
-        report__round=rnd,
-        report__status__in=counted_statuses(counting),
-        report__org__path__startswith=org.path,
-    ).values_list(
-        "report__org__path",
-        "report__org__name",
-        "indicator__code",
-        "indicator__kind",
-        "int_value",
-        "bool_value",
-        "text_value",
-    ):
+    for path, name, code, kind, iv, bv, tv in rows_in_scope:
         value = iv if kind == IndicatorKind.INTEGER else bv if kind == IndicatorKind.BOOLEAN else tv
         facts.append(Fact(path, name, code, kind, value))
     groups = roll_up(facts, org.path, [c.path for c in children], kinds)
