@@ -58,14 +58,38 @@
 
   function sleep(ms) { return new Promise(function (r) { window.setTimeout(r, ms); }); }
 
+  // Reload one list partial. A refresh that fails (a dropped connection, a busy server) is retried
+  // a few times; when uploads finish close together, an older answer never replaces a newer one.
+  function loadList(el, url, attempt) {
+    var seq = (el.smListSeq = (el.smListSeq || 0) + 1);
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url);
+    xhr.setRequestHeader("HX-Request", "true");
+    function retry() {
+      if (attempt < 4 && seq === el.smListSeq) {
+        window.setTimeout(function () { loadList(el, url, attempt + 1); }, 400 * (attempt + 1));
+      }
+    }
+    xhr.onload = function () {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        if (seq !== el.smListSeq) { return; }
+        el.innerHTML = xhr.responseText;
+        if (window.htmx) { window.htmx.process(el); }
+      } else if (xhr.status >= 500 || xhr.status === 0) {
+        retry();
+      }
+    };
+    xhr.onerror = retry;
+    xhr.send();
+  }
+
   function refreshLists(detail) {
     document.body.dispatchEvent(new CustomEvent("evidence:uploaded", { detail: detail, bubbles: true }));
-    if (!window.htmx) { return; }
     document.querySelectorAll("[data-evidence-list]").forEach(function (el) {
-      if (el.hasAttribute("hx-get") || el.hasAttribute("data-hx-get")) {
+      if (window.htmx && (el.hasAttribute("hx-get") || el.hasAttribute("data-hx-get"))) {
         window.htmx.trigger(el, "evidence:refresh");
       } else if (el.getAttribute("data-evidence-list")) {
-        window.htmx.ajax("GET", el.getAttribute("data-evidence-list"), { target: el, swap: "innerHTML" });
+        loadList(el, el.getAttribute("data-evidence-list"), 0);
       }
     });
   }

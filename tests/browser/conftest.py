@@ -7,6 +7,7 @@ Every test here is marked ``browser``. A failing test leaves a screenshot in tes
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -63,3 +64,35 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("[data-testid=login-submit]")
+
+
+class _OneRequestAtATime:
+    """WSGI wrapper: the live server runs one view at a time when the tests run on SQLite.
+
+    The SQLite test database lives in memory, and Django's live server shares that one connection
+    between its request threads (so the server sees the test's data). Two views at once on one
+    connection fail at random ('database table is locked') — seen when a page loads a list while
+    the upload widget sends chunks. A real SQLite install is a file with a connection per thread
+    and a busy timeout, and PostgreSQL needs nothing, so only the test server is serialised.
+    Streamed bodies (files, zips) are sent outside the lock: a paused <video> must not block."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.app(environ, start_response)
+
+
+@pytest.fixture(autouse=True)
+def _serial_live_server_on_sqlite(request):
+    from django.db import connection
+
+    if "live_server" not in request.fixturenames or connection.vendor != "sqlite":
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    if not isinstance(httpd.get_app(), _OneRequestAtATime):
+        httpd.set_app(_OneRequestAtATime(httpd.get_app()))
+    yield
