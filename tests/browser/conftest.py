@@ -6,6 +6,7 @@ Every test here is marked ``browser``. A failing test leaves a screenshot in tes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -96,3 +97,17 @@ def _serial_live_server_on_sqlite(request):
     if not isinstance(httpd.get_app(), _OneRequestAtATime):
         httpd.set_app(_OneRequestAtATime(httpd.get_app()))
     yield
+
+
+@contextlib.contextmanager
+def server_paused(live_server):
+    """Hold the live server between requests while the test changes the database behind its back.
+
+    On SQLite the server's threads share the test's one connection: a row the test deletes while a
+    request is inside a transaction is deleted inside that transaction, and comes back if the
+    request rolls back (seen: a session deleted to simulate an idle timeout survived). Holding the
+    server's lock makes the change land between two requests. On PostgreSQL there is no lock."""
+    app = live_server.thread.httpd.get_app()
+    lock = app.lock if isinstance(app, _OneRequestAtATime) else contextlib.nullcontext()
+    with lock:
+        yield

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from safetymonth.evidence.models import Material
 from safetymonth.evidence.tests.upload_helpers import jpeg, mp4
 from safetymonth.reports.tests.helpers import published_2021
-from tests.browser.conftest import login
+from tests.browser.conftest import login, server_paused
 
 
 def test_enterprise_uploads_photos_and_video_on_a_phone(browser, phone, live_server, cast, settings):
@@ -129,12 +129,15 @@ def test_ended_session_stops_with_a_message(browser, phone, live_server, cast):
     page = context.new_page()
     login(page, live_server, "enterprise")
     page.goto(f"{live_server.url}/evidence/upload/?campaign={campaign.public_id}")
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")
     # the session ended (idle timeout) while the page stayed open: through the session engine, so
-    # that a cached session (Redis, cached_db) ends too, not only its database row
+    # that a cached session (Redis, cached_db) ends too, not only its database row; between two
+    # requests, so that no request in flight writes it back
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in list(Session.objects.values_list("session_key", flat=True)):
-        store(session_key=key).delete()
+    with server_paused(live_server):
+        for key in list(Session.objects.values_list("session_key", flat=True)):
+            store(session_key=key).delete()
+    assert not Session.objects.exists()
     page.set_input_files(
         "[data-testid=file-input]", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
     )
