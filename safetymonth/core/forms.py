@@ -9,7 +9,7 @@ class StyledFormMixin:
     """Adds Bootstrap's classes to widgets, and ``is-invalid`` once the form has errors."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

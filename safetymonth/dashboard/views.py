@@ -16,13 +16,13 @@ from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import User
 from safetymonth.accounts.permissions import Perm
 from safetymonth.campaigns.models import Round
+from safetymonth.core.language import official
 from safetymonth.dashboard import services
 from safetymonth.dashboard.access import base_org_for_user, get_round_for_user, get_round_org_for_user
 from safetymonth.dashboard.forms import DashboardFilterForm, round_key
 from safetymonth.events.services import backed_share
 from safetymonth.exports.forms import ExportOptionsForm
-from safetymonth.exports.views import _response as export_response
-from safetymonth.exports.views import official
+from safetymonth.exports.views import export_response
 from safetymonth.orgs.models import Org, OrgKind
 from safetymonth.reports import permissions as report_perms
 from safetymonth.reports import services as report_services

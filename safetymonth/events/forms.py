@@ -105,13 +105,15 @@ class EventForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.fields["event_type"].queryset = EventType.objects.filter(campaign=campaign).order_by("order", "code")
+        field = self.fields["event_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = EventType.objects.filter(campaign=campaign).order_by("order", "code")
 
     def clean_media_links(self) -> str:
         return clean_media_links(self.cleaned_data.get("media_links", ""))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end < start:
             self.add_error("ends_at", _("结束时间不能早于开始时间。"))
@@ -156,11 +158,13 @@ class EventFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, types=(), orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event_type"].choices = [("", _("全部类型"))] + [(t.code, t.name) for t in types]
-        self.fields["org"].choices = [("", _("全部单位"))] + [(o.public_id, o.name) for o in orgs]
+        type_field, org_field = self.fields["event_type"], self.fields["org"]
+        assert isinstance(type_field, forms.ChoiceField) and isinstance(org_field, forms.ChoiceField)
+        type_field.choices = [("", _("全部类型"))] + [(t.code, t.name) for t in types]
+        org_field.choices = [("", _("全部单位"))] + [(o.public_id, o.name) for o in orgs]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         a, b = data.get("date_from"), data.get("date_to")
         if a and b and b < a:
             self.add_error("date_to", _("结束日期不能早于开始日期。"))

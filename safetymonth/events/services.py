@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import log_event
 from safetymonth.campaigns.models import Campaign, EventType, IndicatorKind, Round
+from safetymonth.events import importing
 from safetymonth.events.models import Event
 from safetymonth.evidence.models import Material, ReviewState
 from safetymonth.orgs.models import PATH_STEP, Org
@@ -155,6 +156,20 @@ def delete_event(actor: User | None, event: Event) -> int:
 
 
 @transaction.atomic
+def import_template(actor: User, campaign: Campaign, org: Org) -> bytes:
+    """The import workbook for ``campaign``'s event types (audited as a download)."""
+    data = importing.template_xlsx(list(EventType.objects.filter(campaign=campaign).order_by("order", "code")))
+    log_event(
+        actor,
+        AuditEntry.Action.EXPORT,
+        campaign,
+        org=org,
+        summary=_("下载活动记录导入模板"),
+        changes={"campaign": campaign.code},
+    )
+    return data
+
+
 def import_events(
     actor: User | None, *, campaign: Campaign, org: Org, rows: list[dict[str, Any]], file_name: str
 ) -> list[Event]:

@@ -25,8 +25,6 @@ from django.views.decorators.http import require_POST
 from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import User
 from safetymonth.accounts.permissions import Perm
-from safetymonth.audit.models import AuditEntry
-from safetymonth.audit.services import log_event
 from safetymonth.campaigns.models import Campaign, CampaignStatus, EventType
 from safetymonth.campaigns.permissions import get_campaign_for_user
 from safetymonth.events import importing, services
@@ -367,16 +365,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     if campaign is None:
         raise Http404
     org = _record_org(request, user)
-    types = list(EventType.objects.filter(campaign=campaign).order_by("order", "code"))
-    data = importing.template_xlsx(types)
-    log_event(
-        user,
-        AuditEntry.Action.EXPORT,
-        campaign,
-        org=org,
-        summary=_("下载活动记录导入模板"),
-        changes={"campaign": campaign.code},
-    )
+    data = services.import_template(user, campaign, org)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=events-{campaign.code}.xlsx"
     return response

@@ -25,13 +25,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from safetymonth.core.language import OFFICIAL_LANGUAGE, in_official_language
 from safetymonth.evidence import storage
 from safetymonth.evidence.models import Material
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-OFFICIAL_LANGUAGE = "zh-hans"
 CHUNK = storage.CHUNK
 MANIFEST_NAME = "manifest.xlsx"
 _MAX_COMPONENT = 80
@@ -155,8 +155,9 @@ def stream_package(
     listed in the manifest's 备注 column. The package is handed to inspectors: like the exports it
     is written in the official language (Chinese) whatever language the user reads the site in,
     and the override holds while the response is sent, after the view has returned."""
-    with translation.override(OFFICIAL_LANGUAGE):
-        yield from _stream(qs, originals=originals, stats=stats if stats is not None else PackageStats(), batch=batch)
+    yield from in_official_language(
+        _stream(qs, originals=originals, stats=stats if stats is not None else PackageStats(), batch=batch)
+    )
 
 
 def _stream(qs: QuerySet[Material], *, originals: bool, stats: PackageStats, batch: int) -> Iterator[bytes]:

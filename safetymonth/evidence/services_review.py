@@ -24,7 +24,11 @@ from safetymonth.evidence import permissions_review as rules
 from safetymonth.evidence.models import Material, ReviewState
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from safetymonth.accounts.models import User
+    from safetymonth.campaigns.models import Campaign
+    from safetymonth.orgs.models import Org
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -186,3 +190,32 @@ def delete_material(actor: User, material: Material) -> None:
     )
     locked.delete()
     transaction.on_commit(lambda: _delete_files(names))
+
+
+def inspection_package(
+    actor: User, org: Org, *, campaign: Campaign | None = None, item: str = ""
+) -> tuple[QuerySet[Material], bool]:
+    """The materials of an inspection package of ``org``'s subtree (optionally one campaign, one
+    item) as the actor may see them, and whether it holds the originals (reviewers of that org) or
+    the served copies. The download is audited here, before the first byte is sent."""
+    qs = Material.objects.for_user(actor).filter(org__path__startswith=org.path)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if item:
+        qs = qs.filter(item__code=item)
+    originals = rules.package_originals(actor, org)
+    count = qs.count()
+    log_event(
+        actor,
+        AuditEntry.Action.EXPORT,
+        org,
+        org=org,
+        summary=_("下载检查资料包：%(org)s（%(count)s份材料）") % {"org": org.name, "count": count},
+        changes={
+            "materials": count,
+            "originals": originals,
+            "campaign": campaign.public_id if campaign else "",
+            "item": item,
+        },
+    )
+    return qs, originals

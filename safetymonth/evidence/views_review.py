@@ -22,7 +22,6 @@ from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import User
 from safetymonth.accounts.permissions import Perm
 from safetymonth.audit.models import AuditEntry
-from safetymonth.audit.services import log_event
 from safetymonth.campaigns.permissions import get_campaign_for_user
 from safetymonth.evidence import package as pkg
 from safetymonth.evidence import permissions_review as rules
@@ -367,29 +366,9 @@ def package_org(request: HttpRequest, org_id: str) -> StreamingHttpResponse:
     org = perms.get_org_for_user(user, org_id)
     if not rules.can_package(user, org):
         raise PermissionDenied
-    qs = Material.objects.for_user(user).filter(org__path__startswith=org.path)
-    campaign = None
-    if request.GET.get("campaign"):
-        campaign = get_campaign_for_user(user, str(request.GET["campaign"]))
-        qs = qs.filter(campaign=campaign)
+    campaign = get_campaign_for_user(user, str(request.GET["campaign"])) if request.GET.get("campaign") else None
     item = str(request.GET.get("item") or "")[:60]
-    if item:
-        qs = qs.filter(item__code=item)
-    originals = rules.package_originals(user, org)
-    count = qs.count()
-    log_event(
-        user,
-        AuditEntry.Action.EXPORT,
-        org,
-        org=org,
-        summary=_("下载检查资料包：%(org)s（%(count)s份材料）") % {"org": org.name, "count": count},
-        changes={
-            "materials": count,
-            "originals": originals,
-            "campaign": campaign.public_id if campaign else "",
-            "item": item,
-        },
-    )
+    qs, originals = services.inspection_package(user, org, campaign=campaign, item=item)
     response = StreamingHttpResponse(pkg.stream_package(qs, originals=originals), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pkg.package_filename(org.name)
