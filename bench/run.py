@@ -271,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orgs", type=int, default=200_000, help="size of the tree (default 200,000)")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "all"], default="all")
     parser.add_argument("--upload-mb", type=int, default=1024, help="size of the upload benchmark's file (MB)")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="run every measure and print the tables, but exit 0 when a target is missed "
+        "(the test suite checks that the benchmark runs; timings are judged by `make bench` alone)",
+    )
     parser.add_argument("--worker", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -290,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     upload_bench = __import__("upload_bench")
     ok &= upload_bench.report(upload_bench.run(args.upload_mb))
     print("\nall targets met" if ok else "\nsome targets missed", file=sys.stdout if ok else sys.stderr)
+    if args.smoke:
+        print("smoke run: targets reported, not enforced")
+        return 0
     return 0 if ok else 1
 
 

@@ -347,7 +347,7 @@ def export_chart_csv(actor: User, rnd: Round, base: Org, name: str, counting: st
     labels = chart_labels()
     table = chart_table(name, chart_block(name, rnd, base, counting, labels), labels)
     what = str(CHARTS[name])
-    exports._audit(actor, rnd, base, what, format="csv", chart=name, counting=counting)
+    exports.audit_export(actor, rnd, base, what, format="csv", chart=name, counting=counting)
     return exports.Export(
-        exports._slug(rnd, base, what, "csv"), exports.CSV, lines=writers.csv_lines(table.header, table.rows)
+        exports.export_filename(rnd, base, what, "csv"), exports.CSV, lines=writers.csv_lines(table.header, table.rows)
     )
