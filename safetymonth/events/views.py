@@ -142,6 +142,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "totals": totals,
             "query": query.urlencode(),
+            # on a phone the filter folds away unless it is in use (or has something to say)
+            "filtering": form.is_bound and (bool(form.errors) or any(form.data.get(f) for f in form.fields)),
             "can_record": bool(event_perms.recording_orgs(user)) and campaign.status == CampaignStatus.PUBLISHED,
         },
     )

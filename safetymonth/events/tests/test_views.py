@@ -156,6 +156,23 @@ def test_list_filters(client, cast):
     assert "结束日期不能早于开始日期。" in html
 
 
+def test_list_filter_folds_on_a_phone_unless_in_use(client, cast):
+    """The filter card is collapsed below md (a toggle opens it) unless a filter is set or wrong."""
+    campaign = published_2021(cast)
+    client.force_login(cast.section_staff)
+    url = reverse("events:list")
+
+    def shown(**query):
+        html = client.get(url, {"campaign": campaign.public_id, **query}).content.decode()
+        assert 'data-testid="filter-toggle"' in html
+        tag = html[html.index('id="event-filter"') - 120 : html.index('id="event-filter"')]
+        return " show" in tag
+
+    assert not shown()
+    assert shown(event_type="drill")
+    assert shown(date_from="2021-06-20", date_to="2021-06-01")  # an error is never folded away
+
+
 def test_calendar_and_consultation_day(client, cast):
     campaign = published_2021(cast)
     on_day = timezone.make_aware(dt.datetime(2021, 6, 16, 9, 30))
