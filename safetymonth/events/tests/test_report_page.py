@@ -34,6 +34,8 @@ def test_entry_shows_figures_ready_to_take(client, cast):
     html = _entry(client, cast)
     drills = _block(html, "drills")
     assert '<strong data-testid="recorded-total">1</strong> 场' in drills
+    # each figure names its blank: an item with four recorded figures must not read as a bare list
+    assert "活动记录（开展灾害避险逃生、自救互救演练场次）：" in drills
     assert "（本单位 0，下属单位 1）" in drills
     assert 'data-take="1" data-target="id_ind-drills"' in drills
     assert "佐证材料 2 份" in drills and "indicator=drills" in drills
