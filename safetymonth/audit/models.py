@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.core.fields import PublicIdField
@@ -11,14 +12,21 @@ from safetymonth.core.fields import PublicIdField
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_user(self, user, perm: str = "audit.view") -> AuditQuerySet:
-        """Entries about orgs in the user's audit scope, plus entries by users acting in it."""
+        """Entries about orgs in the user's audit scope, plus entries by users acting in it.
+
+        Entries tied to no org — sign-in attempts and lock-outs for usernames that match no account,
+        actions of users without a membership — belong to the installation: they are shown to whoever
+        audits a whole tree (a top-level org), so that guessing at usernames is seen by someone."""
         from safetymonth.accounts.permissions import scope_paths
-        from safetymonth.orgs.models import under_paths_q
+        from safetymonth.orgs.models import PATH_STEP, under_paths_q
 
         paths = scope_paths(user, perm)
         if not paths:
             return self.none()
-        return self.filter(under_paths_q(paths, "org_path"))
+        q = under_paths_q(paths, "org_path")
+        if any(len(p) == PATH_STEP + 1 for p in paths):
+            q |= Q(org_path="")
+        return self.filter(q)
 
     def update(self, **kwargs):
         raise TypeError("audit entries are append-only")

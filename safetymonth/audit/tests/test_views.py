@@ -41,6 +41,25 @@ def test_list_is_scoped_to_the_subtree(office, cast):
     assert "here" in summaries and "elsewhere" not in summaries
 
 
+def test_sign_in_attempts_for_unknown_usernames_reach_whole_tree_auditors(client, cast):
+    """A failed sign-in for a username that matches no account has no org; the office auditing a
+    whole tree sees it (on the list and the home page's count), an office of a subtree does not."""
+    from safetymonth.accounts.models import Role
+    from tests.factories import make_user
+
+    client.post(reverse("accounts:login"), {"username": "admin' --", "password": "guess"})
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN_FAILED, actor_name="admin' --")
+    assert entry.org_path == ""
+    assert entry in AuditEntry.objects.for_user(cast.office)
+    assert entry in AuditEntry.objects.for_user(cast.other_office)  # the installation's, not an org's
+    sub_office = make_user("sub-office", cast.section, Role.OFFICE)
+    assert entry not in AuditEntry.objects.for_user(sub_office)
+    assert entry not in AuditEntry.objects.for_user(cast.section_staff)
+    client.force_login(cast.office)
+    summaries = {e.summary for e in _rows(client.get(LIST, {"action": "login_failed"}))}
+    assert "admin' --" in summaries
+
+
 def test_list_shows_shanghai_time(office, cast):
     entry = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="tz")
     _at(entry, datetime(2021, 6, 1, 1, 30, tzinfo=UTC))
