@@ -4,7 +4,9 @@ python-docx.
 - A4 (210 × 297 mm); top margin 37 mm, binding (left) margin 28 mm, type area 156 × 225 mm, so
   the bottom margin is 35 mm and the right 26 mm;
 - 22 lines of 28 characters: body in 3号 (16 pt) 仿宋_GB2312, exact line spacing 28.95 pt
-  (225 mm ÷ 22 lines), a document grid of that pitch;
+  (225 mm ÷ 22 lines), a document grid of that pitch; characters condensed by 0.25 pt, since only
+  27 full-width 16-pt characters fit in 156 mm (a character grid does not do it portably:
+  LibreOffice puts a character wider than the grid's pitch on two cells, 14 a line);
 - title in 2号 (22 pt) 方正小标宋简体, centred; first-level headings “一、” in 黑体, second-level
   “（一）” in 楷体_GB2312, both 3号;
 - page numbers in 4号 (14 pt) 宋体 as “— 1 —” (a PAGE field), odd pages on the right and even
@@ -41,6 +43,7 @@ TITLE_PT = 22.0  # 2号
 PAGE_NUMBER_PT = 14.0  # 4号
 TABLE_PT = 10.5  # 5号, for the statistics table
 LINE_PT = 28.95  # 225 mm / 22 lines
+CHAR_SPACING_TWIPS = -5  # 16 pt - 0.25 pt = 15.75 pt a character: 28 in 156 mm (442.2 pt)
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 TOP_MM, BOTTOM_MM, LEFT_MM, RIGHT_MM = 37, 35, 28, 26
@@ -65,6 +68,15 @@ def set_fonts(run: Run, east_asia: str, size_pt: float | None = None, *, bold: b
     return run
 
 
+# rPr children that come after w:spacing in the schema (ECMA-376 CT_RPr): Word refuses a document
+# whose run properties are out of order
+_RPR_AFTER_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish",
+    "w:oMath",
+)  # fmt: skip
+
+
 def _style_fonts(doc: DocumentType) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = LATIN
@@ -75,6 +87,9 @@ def _style_fonts(doc: DocumentType) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     fonts.set(qn("w:eastAsia"), FANGSONG)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
+    rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
     pf = normal.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(LINE_PT)

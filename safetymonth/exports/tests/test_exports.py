@@ -324,6 +324,46 @@ def test_libreoffice_pdf_has_the_chinese_text_and_numbers(
         assert "".join(piece.split()) in squeezed, (piece, text[:2000])
 
 
+def _pdf_text(source: Path) -> str:
+    subprocess.run(  # noqa: S603 - fixed argv, a file written by the test
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{source.parent}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return subprocess.run(  # noqa: S603 - fixed argv
+        [PDFTOTEXT, "-layout", str(source.with_suffix(".pdf")), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode("utf-8")
+
+
+@pytest.mark.skipif(not SOFFICE or not PDFTOTEXT, reason="LibreOffice (soffice) or pdftotext not installed")
+def test_official_layout_sets_28_characters_a_line(tmp_path: Path):
+    """GB/T 9704: 28 characters of 3号 a line in the 156-mm type area (27 fit without the 0.25-pt
+    condensing), the first line of an indented paragraph 26 after its two-character indent."""
+    from safetymonth.exports import docx_layout as layout
+
+    doc = layout.new_document()
+    layout.body(doc, "一二三四五六七八九十" * 10, indent=False)
+    layout.body(doc, "一二三四五六七八九十" * 10)
+    source = tmp_path / "layout.docx"
+    doc.save(str(source))
+    lines = ["".join(line.split()) for line in _pdf_text(source).splitlines() if "一" in line or "五" in line]
+    assert [len(line) for line in lines[:3]] == [28, 28, 28], lines
+    assert lines[0].startswith("一二三四五六七八九十一二三四五六七八九十一二三四五六七八")
+    assert len(lines[4]) == 26, lines  # the indented paragraph's first line
+    normal = doc.styles["Normal"].element.rPr
+    assert [child.tag.split("}")[1] for child in normal][:3] == ["rFonts", "spacing", "sz"]  # schema order
+
+
 def test_commission_rollup_header_uses_the_notice_contact(cast, rnd):
     table = services.statistics_table(rnd, cast.commission, services.SOURCE_ROLLUP)
     header = dict(table.header)
