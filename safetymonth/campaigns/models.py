@@ -8,6 +8,7 @@ Publishing locks the form's structure (see ``services.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -202,6 +203,19 @@ class Campaign(models.Model):
     def is_structure_locked(self) -> bool:
         """Publishing locks the form and rounds; only non-structural edits remain (services.py)."""
         return self.status != CampaignStatus.DRAFT
+
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        """The campaign's overall dates: from its first period's start to its last period's end
+        (2021: 6月1日 to 12月31日, 安全生产月 and 安全生产渝州行); None without periods."""
+        if not hasattr(self, "_span"):
+            spans = list(self.periods.values_list("start", "end"))
+            self._span = (min(s for s, _e in spans), max(e for _s, e in spans)) if spans else None
+        return self._span
+
+    def is_outside_span(self, day: dt.date) -> bool:
+        """Whether ``day`` (a local date) lies outside the campaign's dates; never without periods."""
+        span = self.span()
+        return span is not None and not (span[0] <= day <= span[1])
 
     def bump_version(self) -> None:
         """Count one more change (optimistic locking); saves only the version and updated_at."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetymonth.core.fields import PublicIdField
@@ -76,6 +77,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def outside_campaign_span(self) -> bool:
+        """Held (by its local start date) outside the campaign's dates: shown as a flag to check
+        the date, not refused — preparatory work before the month is real, a typo'd year too."""
+        return self.campaign.is_outside_span(timezone.localdate(self.starts_at))
 
     @property
     def media_link_list(self) -> list[str]:

@@ -130,6 +130,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(evidenced=False)
     totals = services.summary(qs)
     page = Paginator(qs.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for e in page.object_list:
+        e.outside = campaign.is_outside_span(timezone.localdate(e.starts_at))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -223,6 +225,20 @@ def consultation_day(request: HttpRequest, campaign_id: str) -> HttpResponse:
 # Record, quick entry, detail, edit, delete
 
 
+def _warn_outside_span(request: HttpRequest, event: Event) -> None:
+    span = event.campaign.span()
+    if span is not None and event.outside_campaign_span:
+        messages.warning(
+            request,
+            _("活动时间%(day)s不在本次活动期间（%(start)s至%(end)s）内，请核对日期。")
+            % {
+                "day": timezone.localdate(event.starts_at).isoformat(),
+                "start": span[0].isoformat(),
+                "end": span[1].isoformat(),
+            },
+        )
+
+
 def _form_page(request: HttpRequest, form_class: type[EventForm], template: str) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.RECORD_EVENTS)
@@ -240,6 +256,7 @@ def _form_page(request: HttpRequest, form_class: type[EventForm], template: str)
                 form.add_error(name if name in form.fields else None, errs)
         else:
             messages.success(request, _("活动已记录。可以在下面上传照片、视频等佐证材料。"))
+            _warn_outside_span(request, event)
             return redirect(reverse("events:detail", args=[event.public_id]) + "#evidence")
     return render(
         request,
@@ -324,6 +341,7 @@ def event_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, errs)
             else:
                 messages.success(request, _("活动记录已保存。"))
+                _warn_outside_span(request, event)
                 return redirect("events:detail", event.public_id)
     status = 200 if request.method == "GET" else (409 if stale else 400)
     return render(

@@ -250,13 +250,7 @@ def _sha256(path: Path) -> str:
 
 def _outside_period(campaign: Campaign, captured: dt.datetime | None) -> bool:
     """Whether the capture date lies outside the campaign's overall span (its periods)."""
-    if captured is None:
-        return False
-    spans = list(campaign.periods.values_list("start", "end"))
-    if not spans:
-        return False
-    day = captured.astimezone(derivatives.SHANGHAI).date()
-    return day < min(s for s, _e in spans) or day > max(e for _s, e in spans)
+    return captured is not None and campaign.is_outside_span(captured.astimezone(derivatives.SHANGHAI).date())
 
 
 def _fail(session: UploadSession, message: str) -> None:

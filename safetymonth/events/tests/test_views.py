@@ -49,6 +49,39 @@ def test_enterprise_records_its_own_event(client, cast):
     assert "消防疏散演练" in page and "https://example.com/a" in page
 
 
+def test_event_outside_the_campaign_dates_is_saved_and_flagged(client, cast):
+    """2021's dates run 6月1日–12月31日 (安全生产月 and 渝州行): a date outside them is kept — it may
+    be preparation in May, or a typo'd year — with a warning on saving and a badge in list and page."""
+    campaign = published_2021(cast)
+    assert campaign.span() == (dt.date(2021, 6, 1), dt.date(2021, 12, 31))
+    client.force_login(cast.enterprise_staff)
+    url = reverse("events:create") + f"?campaign={campaign.public_id}"
+    response = client.post(url, _data(cast, title="年份写错的演练", starts_at="2012-06-10T09:00"), follow=True)
+    assert "活动时间2012-06-10不在本次活动期间（2021-06-01至2021-12-31）内，请核对日期。" in response.content.decode()
+    assert 'data-testid="outside-span"' in response.content.decode()  # the event's page
+    client.post(url, _data(cast, title="六月的演练"))
+    html = client.get(reverse("events:list"), {"campaign": campaign.public_id}).content.decode()
+    assert html.count('data-testid="outside-span"') == 1
+    june = Event.objects.get(title="六月的演练")
+    assert not june.outside_campaign_span
+    # Shanghai dates: 2021-05-31 23:30 UTC is 6月1日 07:30 in Chongqing
+    june.starts_at = dt.datetime(2021, 5, 31, 23, 30, tzinfo=dt.UTC)
+    assert not june.outside_campaign_span
+    # an edit that moves it out warns too
+    edit = reverse("events:edit", args=[june.public_id])
+    data = _data(cast, title="六月的演练", starts_at="2022-01-01T09:00", version=str(june.version))
+    assert "不在本次活动期间" in client.post(edit, data, follow=True).content.decode()
+
+
+def test_a_campaign_without_periods_flags_nothing(cast):
+    from safetymonth.campaigns.models import Campaign
+
+    campaign = published_2021(cast)
+    campaign.periods.all().delete()
+    fresh = Campaign.objects.get(pk=campaign.pk)
+    assert fresh.span() is None and not fresh.is_outside_span(dt.date(1999, 1, 1))
+
+
 def test_bad_input_is_kept_with_chinese_messages(client, cast):
     campaign = published_2021(cast)
     client.force_login(cast.enterprise_staff)
