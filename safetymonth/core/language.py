@@ -11,12 +11,15 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import TypeVar
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import translation
+from django.utils.functional import Promise
 
 OFFICIAL_LANGUAGE = "zh-hans"
 
 T = TypeVar("T")
+StrOrPromise = str | Promise
 
 
 def in_official_language(chunks: Iterator[T]) -> Iterator[T]:
@@ -39,3 +42,12 @@ def official(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapper
+
+
+def site_text(message: StrOrPromise, **params: object) -> str:
+    """Text written for someone else — a notification, its email — in the site's language
+    (``LANGUAGE_CODE``, Chinese), not in the language of the user whose action sent it: an office
+    reading the site in English returns a report to a section that reads Chinese. ``message`` is
+    a lazy translation (``gettext_lazy``), so that it is translated here."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)

@@ -17,9 +17,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import diff_fields, log_event
+from safetymonth.core.language import site_text
 from safetymonth.evidence import permissions_review as rules
 from safetymonth.evidence.models import Material, ReviewState
 
@@ -101,12 +103,12 @@ def review_material(
     summary = summaries[action] % {"title": locked.title, "reason": reason}
     log_event(actor, AuditEntry.Action.UPDATE, locked, org=locked.org, summary=summary, changes=changes)
     notices = {
-        ACCEPT: _("佐证材料“%(title)s”已被采纳。"),
-        REJECT: _("佐证材料“%(title)s”未被采纳：%(reason)s"),
-        PENDING: _("佐证材料“%(title)s”已改回待审核。"),
+        ACCEPT: gettext_lazy("佐证材料“%(title)s”已被采纳。"),
+        REJECT: gettext_lazy("佐证材料“%(title)s”未被采纳：%(reason)s"),
+        PENDING: gettext_lazy("佐证材料“%(title)s”已改回待审核。"),
     }
     if changes:
-        _notify(locked, notices[action] % {"title": locked.title, "reason": reason})
+        _notify(locked, site_text(notices[action], title=locked.title, reason=reason))
     _copy(locked, material)
     return material
 
@@ -133,7 +135,7 @@ def set_good_practice(actor: User, material: Material, flag: bool) -> Material:
             changes=diff_fields(locked, before, ["is_good_practice"]),
         )
         if flag:
-            _notify(locked, _("佐证材料“%(title)s”被评为好的做法。") % {"title": locked.title})
+            _notify(locked, site_text(gettext_lazy("佐证材料“%(title)s”被评为好的做法。"), title=locked.title))
     _copy(locked, material)
     return material
 

@@ -20,12 +20,14 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetymonth.accounts.models import Role
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import log_event
 from safetymonth.campaigns.models import Campaign, CampaignStatus, Indicator, IndicatorKind, Round
 from safetymonth.campaigns.services import FormCheck, check_values, input_name
+from safetymonth.core.language import site_text
 from safetymonth.lib import outliers, phone
 from safetymonth.lib.rollup import Cell, Fact, roll_up
 from safetymonth.orgs.models import Org, OrgKind
@@ -465,7 +467,7 @@ def return_report(actor: User, report: Report, reason: str) -> Report:
         ReportAction.RETURN,
         ReportStatus.SUBMITTED,
         _("退回填报：%(report)s") % {"report": locked},
-        _("“%(round)s”被退回：%(reason)s") % {"round": locked.round.name, "reason": reason[:200]},
+        site_text(gettext_lazy("“%(round)s”被退回：%(reason)s"), round=locked.round.name, reason=reason[:200]),
         "reports:edit",
         reason,
     )
@@ -491,7 +493,7 @@ def approve_report(actor: User, report: Report) -> Report:
         ReportAction.APPROVE,
         ReportStatus.SUBMITTED,
         _("审核通过：%(report)s") % {"report": locked},
-        _("“%(round)s”已审核通过。") % {"round": locked.round.name},
+        site_text(gettext_lazy("“%(round)s”已审核通过。"), round=locked.round.name),
         "reports:detail",
     )
     _copy(locked, report)
@@ -523,7 +525,11 @@ def reopen_report(actor: User, report: Report, reason: str) -> Report:
         ReportAction.REOPEN,
         ReportStatus.APPROVED,
         _("重新打开填报：%(report)s") % {"report": locked},
-        _("“%(round)s”已被重新打开，请修改后再提交：%(reason)s") % {"round": locked.round.name, "reason": reason[:200]},
+        site_text(
+            gettext_lazy("“%(round)s”已被重新打开，请修改后再提交：%(reason)s"),
+            round=locked.round.name,
+            reason=reason[:200],
+        ),
         "reports:edit",
         reason,
     )
@@ -553,7 +559,7 @@ def notify(users: Iterable[User], text: str, url: str = "", *, subject: str = ""
     if emails:
         site = str(getattr(settings, "SITE_URL", "") or "")
         body = text + (f"\n\n{site.rstrip('/')}{url}" if site else f"\n\n{url}" if url else "")
-        mail_subject = subject or _("【安全生产月】%(text)s") % {"text": text[:60]}
+        mail_subject = subject or site_text(gettext_lazy("【安全生产月】%(text)s"), text=text[:60])
         # Mail goes out once the workflow's transaction has committed, never for a rolled-back change.
         transaction.on_commit(lambda: send_mail(mail_subject, body, None, emails, fail_silently=True))
     return len(users)
@@ -577,7 +583,7 @@ def _notify_reviewers(report: Report, actor: User) -> None:
         users = UserModel.objects.filter(is_active=True, memberships__org_id__in=targets, memberships__role=Role.OFFICE)
     notify(
         [u for u in users.distinct() if u.pk != actor.pk],
-        _("%(org)s 提交了“%(round)s”，请审核。") % {"org": org.name, "round": report.round.name},
+        site_text(gettext_lazy("%(org)s 提交了“%(round)s”，请审核。"), org=org.name, round=report.round.name),
         reverse("reports:detail", args=[report.public_id]),
     )
 
@@ -601,7 +607,11 @@ def chase_report(actor: User, report: Report) -> int:
     deadline = timezone.localtime(report.round.deadline).strftime("%Y-%m-%d %H:%M")
     n = notify_org(
         report.org,
-        _("催报：请在 %(deadline)s 前填报并提交“%(round)s”。") % {"deadline": deadline, "round": report.round.name},
+        site_text(
+            gettext_lazy("催报：请在 %(deadline)s 前填报并提交“%(round)s”。"),
+            deadline=deadline,
+            round=report.round.name,
+        ),
         reverse("reports:edit", args=[report.public_id]),
     )
     _event(report, actor, ReportAction.CHASE)
@@ -673,13 +683,13 @@ def send_reminders(now: dt.datetime | None = None) -> int:
 def _remind(report: Report, kind: str) -> int:
     deadline = timezone.localtime(report.round.deadline).strftime("%Y-%m-%d %H:%M")
     texts = {
-        ReminderKind.THREE_DAYS: _("提醒：“%(round)s”将于 %(deadline)s 截止（还有3天），请及时填报。"),
-        ReminderKind.ONE_DAY: _("提醒：“%(round)s”将于 %(deadline)s 截止（还有1天），请尽快填报并提交。"),
-        ReminderKind.OVERDUE: _("逾期：“%(round)s”已于 %(deadline)s 截止，贵单位尚未提交，请尽快提交。"),
+        ReminderKind.THREE_DAYS: gettext_lazy("提醒：“%(round)s”将于 %(deadline)s 截止（还有3天），请及时填报。"),
+        ReminderKind.ONE_DAY: gettext_lazy("提醒：“%(round)s”将于 %(deadline)s 截止（还有1天），请尽快填报并提交。"),
+        ReminderKind.OVERDUE: gettext_lazy("逾期：“%(round)s”已于 %(deadline)s 截止，贵单位尚未提交，请尽快提交。"),
     }
     return notify_org(
         report.org,
-        texts[ReminderKind(kind)] % {"round": report.round.name, "deadline": deadline},
+        site_text(texts[ReminderKind(kind)], round=report.round.name, deadline=deadline),
         reverse("reports:edit", args=[report.public_id]),
     )
 

@@ -164,6 +164,29 @@ def test_return_needs_a_reason_and_notifies_the_section(cast, rnd, django_captur
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["section@example.com"]
 
 
+def test_notices_are_written_in_the_site_language_whatever_the_sender_reads(
+    cast, rnd, django_capture_on_commit_callbacks
+):
+    """An office reading the site in English returns a report: the section, which reads Chinese,
+    gets its notice and email in Chinese (the site's language), not in the sender's."""
+    from django.utils import translation
+
+    report = in_status(cast, cast.section, ReportStatus.SUBMITTED)
+    cast.section_staff.email = "section@example.com"
+    cast.section_staff.save(update_fields=["email"])
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.return_report(cast.office, report, "请核实")
+        assert translation.get_language() == "en"  # the sender's language is left as it was
+    notice = Notification.objects.get(user=cast.section_staff)
+    assert notice.text == f"“{rnd.name}”被退回：请核实"
+    assert mail.outbox[0].subject.startswith("【安全生产月】")
+    with translation.override("en"):
+        services.chase_report(cast.office, in_status(cast, cast.other_section, ReportStatus.DRAFT))
+    assert Notification.objects.filter(text__startswith="催报：").exists()
+    assert not Notification.objects.filter(text__icontains="submit").exists()
+
+
 def test_resubmission_is_counted_and_approval_locks(cast, rnd):
     report = in_status(cast, cast.section, ReportStatus.RETURNED)
     result = services.submit_report(cast.section_staff, report, valid_data(rnd.form, number=12), report.version)
