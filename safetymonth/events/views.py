@@ -226,8 +226,9 @@ def consultation_day(request: HttpRequest, campaign_id: str) -> HttpResponse:
 
 
 def _warn_outside_span(request: HttpRequest, event: Event) -> None:
-    span = event.campaign.span()
-    if span is not None and event.outside_campaign_span:
+    if event.outside_campaign_span:
+        span = event.campaign.span()
+        assert span is not None  # outside means there are dates to be outside of
         messages.warning(
             request,
             _("活动时间%(day)s不在本次活动期间（%(start)s至%(end)s）内，请核对日期。")

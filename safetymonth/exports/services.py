@@ -10,6 +10,7 @@ tree, and the big ones (workbook, CSV) iterate over the rows instead of loading 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -211,16 +212,6 @@ def _status_label(status: str, submit_count: int) -> str:
     return str(ReportStatus(status).label)
 
 
-class _StatusLabels(dict):
-    """``_status_label`` memoised for one export (a handful of distinct answers, thousands of rows)."""
-
-    def __call__(self, status: str, submit_count: int) -> str:
-        key = (status, submit_count > 1)
-        if key not in self:
-            self[key] = _status_label(status, submit_count)
-        return self[key]
-
-
 def _workbook_rows(rnd: Round, org: Org, counting: str, columns: list[Indicator]) -> Iterator[list[Any]]:
     """One row per counted report in the subtree (org path order), merged with its values; both
     querysets are iterated, so memory does not grow with the tree."""
@@ -242,7 +233,7 @@ def _workbook_rows(rnd: Round, org: Org, counting: str, columns: list[Indicator]
     # labels translated once, not once per row (5,000 rows × several labels showed in profiles)
     yes_no = {True: _("是"), False: _("否"), None: ""}
     late, on_time = _("逾期"), _("按时")
-    status_label = _StatusLabels()
+    status_label = functools.cache(_status_label)  # a handful of answers, thousands of rows
     pending = next(values, None)
     for pk, name, parent, status, submit_count, submitted_at, is_late in reports:
         cells: list[Any] = [None] * len(columns)
@@ -264,7 +255,7 @@ def _workbook_rows(rnd: Round, org: Org, counting: str, columns: list[Indicator]
 def _completeness_rows(rnd: Round, org: Org, counting: str) -> Iterator[list[Any]]:
     counted = set(counted_statuses(counting))
     yes, no, late, on_time, missing = _("是"), _("否"), _("逾期"), _("按时"), _("未报")
-    status_label = _StatusLabels()
+    status_label = functools.cache(_status_label)  # a handful of answers, thousands of rows
     kind_label = {k.value: str(k.label) for k in OrgKind}
     for name, parent, kind, status, submit_count, submitted_at, is_late, approved_at in (
         expected_reports(rnd, org)
@@ -507,7 +498,7 @@ def _csv_rows(rnd: Round, org: Org) -> Iterator[list[Any]]:
     # is 5,000 translations and date conversions instead of 190,000.
     yes, no = _("是"), _("否")
     values = {True: yes, False: no, None: ""}
-    status_label = _StatusLabels()
+    status_label = functools.cache(_status_label)  # a handful of answers, thousands of rows
     prefix_of: tuple[int, list[Any]] | None = None
     for row in (
         Value.objects.filter(report__round=rnd, report__org__path__startswith=org.path)
