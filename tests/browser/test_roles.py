@@ -56,8 +56,17 @@ def test_enterprise_user_on_a_phone_opens_the_menu_and_logs_out(browser, live_se
         expect(user_menu).to_be_hidden()
         page.locator(".navbar-toggler").click()
         expect(user_menu).to_be_visible()
-        user_menu.click()
-        page.get_by_test_id("logout").click()
+        # the navbar may still be sliding open: a click during Bootstrap's collapse transition can
+        # miss the dropdown (CI saw it once on PostgreSQL), so open it until its item shows
+        logout = page.get_by_test_id("logout")
+        for _attempt in range(5):
+            user_menu.click()
+            try:
+                expect(logout).to_be_visible(timeout=2000)
+                break
+            except AssertionError:
+                continue
+        logout.click()
         expect(page).to_have_url(re.compile(r"/accounts/login/"))
         expect(page.get_by_test_id("login-submit")).to_be_visible()
     finally:
