@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_ADDR ?= 127.0.0.1:8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint unit browser bench install messages check-messages clean
+.PHONY: run test packages lint unit browser bench install messages check-messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,15 @@ unit: install
 browser: install
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+# Debian packages the tests need (chromium, CJK font, gettext, LibreOffice, poppler, ...): installed
+# when root, otherwise the exact apt-get line and a stop. `make run` does not need them.
+packages:
+	@bash scripts/system-packages.sh
+
+# The package check comes first, before .venv, lint or any test.
+test: packages
+	@$(MAKE) --no-print-directory lint
+	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

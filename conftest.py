@@ -6,6 +6,9 @@ import pytest
 
 from tests.factories import Cast, build_cast
 
+# needs_tools marker: a check skipped for a missing program is reported at the end (fails under CI)
+pytest_plugins = ["tests.tool_checks"]
+
 
 @pytest.fixture
 def cast(db) -> Cast:

@@ -1,15 +1,27 @@
-"""Every URL pattern × every role: the status each must get (see tests/access.py)."""
+"""Every URL pattern × every role: the status each must get (see tests/access.py).
+
+About 1,500 cases, so the expensive part is shared the way Django's ``setUpTestData`` shares it:
+the cast is built once for the module inside a transaction, each row's ``args`` (often publishing
+the 2021 campaign) run once for the row's ten roles inside a savepoint, and each role's request
+runs in its own savepoint (the usual ``db`` fixture), so every request still starts from the state
+its row built, and nothing survives the row. Each row gets a deep copy of the cast (a row that
+changes an instance in memory does not leak into the next) and its own folder for uploaded files.
+``data`` is built afresh for each request (an upload is read once)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import safetymonth
 from tests.access import ROLES, Row
+from tests.factories import Cast, build_cast
 
 # URL names that need no row: framework pages covered elsewhere.
 EXEMPT: set[str] = set()
@@ -54,12 +66,48 @@ def test_every_url_has_a_row():
     assert not missing, f"URL patterns without an access-matrix row: {missing}"
 
 
+@pytest.fixture
+def _evidence_files_in_tmp():
+    """Replaces the root conftest's per-test folder: the files of a row live in the row's folder
+    (``prepared``), made before the role's test starts."""
+
+
+@pytest.fixture(scope="module")
+def matrix_cast(django_db_setup, django_db_blocker) -> Cast:
+    """The cast, built once for the module in a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_cast()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def prepared(row: Row, matrix_cast: Cast, django_db_blocker, tmp_path_factory) -> tuple[Cast, str]:
+    """The row's state, built once for its roles inside a savepoint rolled back after them: a copy
+    of the cast and the URL (``args`` run here)."""
+    root = tmp_path_factory.mktemp("matrix-files")
+    storages = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root / "media"), "base_url": None},
+    }
+    from django.conf import settings
+
+    files = override_settings(
+        MEDIA_ROOT=root / "media",
+        UPLOAD_PARTIAL_DIR=root / "uploads-partial",
+        STORAGES={**settings.STORAGES, "default": storages},
+    )
+    with files, django_db_blocker.unblock(), transaction.atomic():
+        cast = copy.deepcopy(matrix_cast)
+        yield cast, reverse(row.url_name, args=row.args(cast)) + row.query
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.url_name}{'-' + r.note if r.note else ''}")
-def test_access(client, cast, row: Row, role: str):
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.url_name}{'-' + r.note if r.note else ''}", scope="module")
+def test_access(client, db, prepared: tuple[Cast, str], row: Row, role: str):
+    cast, url = prepared
     if role != "anonymous":
         client.force_login(cast.users_by_role()[role])
-    url = reverse(row.url_name, args=row.args(cast)) + row.query
     data = row.data(cast) if row.data else {}
     response = getattr(client, row.method)(url, data)
     expected = row.expect[role]
