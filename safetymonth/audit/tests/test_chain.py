@@ -279,3 +279,28 @@ def test_concurrent_writers_do_not_fork_the_chain():
     prevs = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(set(prevs)) == len(prevs)  # no two entries link to the same predecessor
     assert _verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_links_the_entries_written_before_it():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("audit", "0002_auditentry_public_id")], [("audit", "0003_hash_chain_and_append_only_triggers")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("audit", "AuditEntry")
+    for i in range(3):
+        old.objects.create(action="login", actor_name=f"old{i}", summary="写于哈希链之前", changes={"n": i})
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    last = AuditEntry.objects.order_by("pk").last()
+    assert AuditEntry.objects.count() == 3 and AuditChainHead.objects.get().last_id == last.pk
+    assert _verify()[0] == 0
+    log_event(None, AuditEntry.Action.LOGIN_FAILED, None, actor_name="new")
+    assert _verify()[0] == 0
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw("DELETE FROM audit_auditentry")
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest, whatever comes after 0003
