@@ -142,6 +142,13 @@ def test_an_insertion_is_found_even_when_correctly_linked(cast, five):
     code, out = _verify()
     assert code == 1 and f"inserted\t{forged_pk}\t" in out  # beyond the head
 
+    with _triggers_off():  # a clumsier forger: a wrong hash too — still one insertion, said once
+        _raw("UPDATE audit_auditentry SET chain_hash = %s WHERE id = %s", ["f" * 64, forged_pk])
+    code, out = _verify()
+    assert code == 1 and out == f"inserted\t{forged_pk}\t第 {forged_pk} 条记录是插入的：不在审计写入的链上。\n"
+    with _triggers_off():
+        _raw("UPDATE audit_auditentry SET chain_hash = %s WHERE id = %s", [forged.chain_hash, forged_pk])
+
     log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="之后")  # links past it
     code, out = _verify()
     assert code == 1 and f"inserted\t{forged_pk}\t" in out and out.count("\n") == 1
