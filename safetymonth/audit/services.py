@@ -240,7 +240,10 @@ def _check_export(path: Path, anchor_hash: str, first_id: int, last_id: int, cou
             ids.append(entry.id)
             yield entry
 
-    report = walk_chain(tracked(), anchor_hash)
+    try:
+        report = walk_chain(tracked(), anchor_hash)
+    except (OSError, ValueError, KeyError, TypeError):  # unreadable or malformed: not verified
+        return False
     return (
         report.ok
         and report.checked == count

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -232,6 +233,23 @@ def test_archive_keeps_six_months(db, tmp_path):
     assert code == 2 and "至少保留 6 个月" in message
     assert _archive("2021-13-01", tmp_path)[1].startswith("日期格式")
     assert AuditEntry.objects.filter(summary="旧").exists() and not list(tmp_path.iterdir())
+
+
+def test_archive_removes_nothing_when_its_file_does_not_verify(db, tmp_path):
+    with _dated(timezone.now() - timedelta(days=400)):
+        _entry("旧")
+    real_open = Path.open
+
+    def damaging_open(self, mode="r", *args, **kwargs):  # the file is damaged as it is written
+        fh = real_open(self, mode, *args, **kwargs)
+        if "w" in mode:
+            fh.write('{"id": 0}\n')
+        return fh
+
+    with mock.patch.object(Path, "open", damaging_open):
+        code, message = _archive((timezone.localdate() - timedelta(days=200)).isoformat(), tmp_path)
+    assert code == 2 and "校验未通过，未删除任何记录" in message
+    assert AuditEntry.objects.filter(summary="旧").exists() and not AuditArchive.objects.exists()
 
 
 def test_archive_refuses_a_broken_chain(db, tmp_path):
