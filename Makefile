@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_ADDR ?= 127.0.0.1:8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test packages lint unit browser bench install messages check-messages clean
+.PHONY: run test packages lint unit browser bench install messages check-messages audit clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: install
 
 check-messages: install
 	$(PY) scripts/check_messages.py
+
+# Known vulnerabilities in requirements.lock (pip-audit through uvx); exit 3 = SKIPPED, not a pass.
+audit:
+	$(PYTHON) scripts/audit_dependencies.py requirements.lock
 
 messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete --add-location file

@@ -231,6 +231,10 @@ EVIDENCE_ZIP_MAX_RATIO = env_int("EVIDENCE_ZIP_MAX_RATIO", 100)
 # MEDIA_ROOT; file views then answer with X-Accel-Redirect instead of the bytes.
 EVIDENCE_X_ACCEL_REDIRECT = env_str("EVIDENCE_X_ACCEL_REDIRECT", "")
 
+# --- Audit log archive (docs/security.md, "Audit log") ----------------------------------------
+# archive_audit writes the removed entries here (JSON lines with their chain hashes); keep it backed up.
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

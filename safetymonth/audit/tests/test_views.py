@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,9 +27,12 @@ def office(client, cast):
     return client
 
 
-def _at(entry: AuditEntry, when: datetime) -> None:
-    """Back-date an entry (tests only: the model and its queryset refuse updates, so go around them)."""
-    QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), at=when)
+@contextmanager
+def _dated(when: datetime) -> Iterator[None]:
+    """Entries written inside the block are dated ``when``. An entry cannot be back-dated once
+    written: the database refuses the update and the chain's hash covers the date."""
+    with mock.patch.object(AuditEntry._meta.get_field("at"), "_get_default", lambda: when):
+        yield
 
 
 def _rows(response) -> list[AuditEntry]:
@@ -61,8 +66,8 @@ def test_sign_in_attempts_for_unknown_usernames_reach_whole_tree_auditors(client
 
 
 def test_list_shows_shanghai_time(office, cast):
-    entry = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="tz")
-    _at(entry, datetime(2021, 6, 1, 1, 30, tzinfo=UTC))
+    with _dated(datetime(2021, 6, 1, 1, 30, tzinfo=UTC)):
+        log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="tz")
     html = office.get(LIST + "?q=tz").content.decode()
     assert "2021-06-01 09:30:00" in html
 
@@ -83,12 +88,12 @@ def test_filters(office, cast):
 
 
 def test_date_filters(office, cast):
-    old = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="old")
-    _at(old, datetime(2021, 5, 31, 16, 30, tzinfo=UTC))  # 2021-06-01 00:30 in Shanghai
-    late = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="late")
-    _at(late, datetime(2021, 6, 30, 15, 59, tzinfo=UTC))  # 2021-06-30 23:59 in Shanghai
-    after = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="after")
-    _at(after, datetime(2021, 6, 30, 16, 0, tzinfo=UTC))  # 2021-07-01 00:00 in Shanghai
+    with _dated(datetime(2021, 5, 31, 16, 30, tzinfo=UTC)):  # 2021-06-01 00:30 in Shanghai
+        log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="old")
+    with _dated(datetime(2021, 6, 30, 15, 59, tzinfo=UTC)):  # 2021-06-30 23:59 in Shanghai
+        log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="late")
+    with _dated(datetime(2021, 6, 30, 16, 0, tzinfo=UTC)):  # 2021-07-01 00:00 in Shanghai
+        log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="after")
     june = _rows(office.get(LIST + "?date_from=2021-06-01&date_to=2021-06-30&action=update"))
     assert {e.summary for e in june} == {"old", "late"}
     assert {e.summary for e in _rows(office.get(LIST + "?date_from=2021/07/01&action=update"))} >= {"after"}
@@ -227,8 +232,8 @@ def test_export_ignores_bad_filters_without_error(office):
 
 
 def test_export_time_is_shanghai(office, cast):
-    entry = log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="tz")
-    _at(entry, datetime(2021, 6, 1, 1, 30, tzinfo=UTC))
+    with _dated(datetime(2021, 6, 1, 1, 30, tzinfo=UTC)):
+        log_event(cast.office, AuditEntry.Action.UPDATE, cast.section, summary="tz")
     _raw, rows = _csv(office.get(reverse("audit:export") + "?q=tz"))
     assert rows[1][0] == "2021-06-01 09:30:00"
 
