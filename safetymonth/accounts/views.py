@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -77,6 +78,8 @@ class LoginView(auth_views.LoginView):
             "backend": user.backend,
             "next": self.get_success_url(),
             "at": int(time.time()),
+            # a password changed or reset in between voids the waiting step
+            "hash": user.get_session_auth_hash(),
         }
         return redirect("accounts:login_otp")
 
@@ -86,7 +89,9 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | tuple[N
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None, None
     user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    return (user, pending) if user is not None else (None, None)
+    if user is None or not constant_time_compare(pending.get("hash", ""), user.get_session_auth_hash()):
+        return None, None
+    return user, pending
 
 
 @never_cache

@@ -220,3 +220,14 @@ def test_the_code_step_expires(cast, enrolled, monkeypatch):
     later = time.time() + 6 * 60
     monkeypatch.setattr("safetymonth.accounts.views.time.time", lambda: later)
     assert client.post(CODE, {"token": code_for(key, 1)})["Location"] == LOGIN
+
+
+def test_a_password_reset_between_the_steps_voids_the_code_step(cast, enrolled):
+    key, _codes = enrolled
+    client = Client()
+    _password_step(client)
+    services.reset_password(cast.office, cast.section_staff)  # someone else: no effect
+    cast.office.set_password("Another-Password-2026")
+    cast.office.save(update_fields=["password"])
+    assert client.post(CODE, {"token": code_for(key, 1)})["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
