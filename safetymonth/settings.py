@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "ninja",
@@ -70,7 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "safetymonth.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "safetymonth.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -160,14 +165,39 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Reverse proxies in front of the app. The client address (audit log, lock-out, login limit) is the
+# entry they wrote into X-Forwarded-For; entries further left come from the client and are ignored.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "safetymonth.audit.context.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Login attempts (password or second-factor code) per client address, checked before any password
+# hashing: more than LOGIN_RATE_LIMIT in LOGIN_RATE_WINDOW_SECONDS get HTTP 429 (0 turns it off).
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 30)
+LOGIN_RATE_WINDOW_SECONDS = env_int("LOGIN_RATE_WINDOW_SECONDS", 60)
+
+# Second factor (django-otp: TOTP app plus single-use recovery codes; docs/security.md). Users of
+# these roles must enrol before they can do anything else; anyone with a device is asked for a code.
+# Production should set office,tip_handler (等保2.0 third level asks for two factors).
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", [])
+_ROLES = {"office", "leader", "section_staff", "enterprise_staff", "tip_handler"}
+if set(OTP_REQUIRED_ROLES) - _ROLES:
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES takes roles among {sorted(_ROLES)}")
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "SafetyMonth")
+# Wrong codes per user before the sign-in is dropped, counted in the cache for LOGIN_LOCKOUT_MINUTES
+# (django-otp's own per-device delay is off: it writes a row per failure and works per device only).
+OTP_FAILURE_LIMIT = env_int("OTP_FAILURE_LIMIT", 5)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+RECOVERY_CODE_COUNT = 10
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language choice is read by the server only; Secure in production (with the other cookies).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -261,6 +291,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -114,6 +114,10 @@ def test_production_turns_on_https_only_cookies_and_hsts(monkeypatch):
     s = _settings(monkeypatch, **_production())
     assert s["DEBUG"] is False
     assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"]
+    # the language choice too (django_language): Secure, and no script needs to read it
+    assert s["LANGUAGE_COOKIE_SECURE"] is True
+    assert s["LANGUAGE_COOKIE_HTTPONLY"] is True
+    assert s["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
     assert s["SECURE_SSL_REDIRECT"] is True
     assert s["SECURE_HSTS_SECONDS"] >= 31536000
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")

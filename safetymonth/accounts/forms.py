@@ -294,3 +294,40 @@ class PasswordResetForm(StyledFormMixin, PasswordChoiceMixin):
 
 class ActiveForm(forms.Form):
     active = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+
+
+class SecondFactorForm(StyledFormMixin, forms.Form):
+    """The code at sign-in: six digits from the authenticator app, or one recovery code."""
+
+    token = forms.CharField(label=_("动态口令或恢复码"), max_length=20, strip=True)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["token"].widget.attrs
+        attrs.update({"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"})
+        self.fields["token"].help_text = _("打开手机上的认证器应用，输入显示的 6 位数字；手机丢失时输入一个恢复码。")
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isascii() or not token.isalnum():
+            raise ValidationError(_("请输入 6 位数字的动态口令，或一个恢复码（字母和数字）。"))
+        return token
+
+
+class EnrolForm(StyledFormMixin, forms.Form):
+    """Confirms the authenticator app during enrolment with the code it shows."""
+
+    token = forms.CharField(label=_("动态口令"), max_length=6, min_length=6, strip=True)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["token"].widget.attrs
+        attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"})
+        self.fields["token"].error_messages["min_length"] = _("动态口令是 6 位数字。")
+        self.fields["token"].error_messages["max_length"] = _("动态口令是 6 位数字。")
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not token.isascii() or not token.isdigit():
+            raise ValidationError(_("动态口令是 6 位数字。"))
+        return token

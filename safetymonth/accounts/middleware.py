@@ -43,3 +43,54 @@ class PasswordChangeRequiredMiddleware:
             return response
         messages.warning(request, _("请先设置一个只有您自己知道的新密码，然后才能继续使用。"))
         return HttpResponseRedirect(target)
+
+
+# Pages a user who must still enrol a second factor may open.
+SECOND_FACTOR_URL_NAMES = {"accounts:otp_setup", "accounts:logout", "accounts:password_change"}
+
+
+class SecondFactorRequiredMiddleware:
+    """Users of a role in OTP_REQUIRED_ROLES whose session is not verified by a second factor see
+    nothing but the enrolment page; one who already has an authenticator signs in again with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        from django.conf import settings
+
+        if not settings.OTP_REQUIRED_ROLES:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        from safetymonth.accounts import services
+
+        if not services.second_factor_required(user):
+            return None
+        match = request.resolver_match
+        if match is not None and "api" in match.namespaces:
+            return JsonResponse({"detail": "Second factor required."}, status=403)
+        if not getattr(view_func, "login_required", True):
+            return None
+        if match is not None and match.view_name in SECOND_FACTOR_URL_NAMES:
+            return None
+        if services.has_second_factor(user):
+            # A session that predates the enrolment (made elsewhere): sign in again, with the code.
+            from django.contrib.auth import logout
+
+            logout(request)
+            target = reverse("accounts:login")
+        else:
+            target = reverse("accounts:otp_setup")
+            messages.warning(request, _("您的角色须使用双因素认证：请先绑定认证器应用，然后才能继续使用。"))
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)

@@ -12,6 +12,8 @@ Scope rules, enforced here whatever the view does:
 from __future__ import annotations
 
 import secrets
+import time
+from binascii import unhexlify
 from datetime import timedelta
 from typing import Any
 
@@ -23,12 +25,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from safetymonth.accounts import permissions as perms
 from safetymonth.accounts.models import Membership, Role, User, role_fits_org_kind, role_kind_message
 from safetymonth.accounts.permissions import Perm
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import diff_fields, log_event
+from safetymonth.core import ratelimit
 from safetymonth.lib import phone as phones
 from safetymonth.lib.passwords import character_classes
 from safetymonth.orgs.models import Org
@@ -304,3 +312,148 @@ def change_password(user: User, new_password: str) -> User:
 def _home_org(user: User) -> Org | None:
     membership = user.memberships.select_related("org").order_by("org__path").first()
     return membership.org if membership else None
+
+
+# --- sign-in limits and the second factor (docs/security.md) -------------------------------------
+
+
+def login_rate_exceeded(address: str | None) -> bool:
+    """Count one sign-in attempt (password or code) from ``address``; True once more than
+    LOGIN_RATE_LIMIT were made in the window. Cheap: checked before any password hashing. The first
+    refusal of a window is audited (not every one: a flood must not flood the log)."""
+    limit = settings.LOGIN_RATE_LIMIT
+    if limit <= 0:
+        return False
+    count = ratelimit.count_attempt(f"login:{address or '-'}", settings.LOGIN_RATE_WINDOW_SECONDS)
+    if count == limit + 1:
+        log_event(None, AuditEntry.Action.LOCKED_OUT, None, summary=_("登录尝试过于频繁（按来源地址限制）"))
+    return count > limit
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether one of the user's roles must sign in with a second factor (OTP_REQUIRED_ROLES)."""
+    required = set(settings.OTP_REQUIRED_ROLES)
+    return bool(required) and bool(required & perms.roles(user))
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def new_totp_key() -> str:
+    """A fresh TOTP secret (hex, 20 random bytes), kept in the session until enrolment is confirmed."""
+    return random_hex(20)
+
+
+def totp_uri(user: User, key_hex: str) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    return TOTPDevice(user=user, key=key_hex, name="totp").config_url
+
+
+def _totp_step(key_hex: str, token: str) -> int | None:
+    """The time step at which ``token`` is valid for ``key_hex`` (± one step), else None."""
+    if not token.isascii() or not token.isdigit():
+        return None
+    totp = TOTP(unhexlify(key_hex.encode()), step=30, t0=0, digits=6, drift=0)
+    totp.time = time.time()
+    if totp.verify(int(token), tolerance=1):
+        return totp.t()
+    return None
+
+
+def _failures_key(user: User) -> str:
+    return f"otp-fail:{user.pk}"
+
+
+def second_factor_blocked(user: User) -> bool:
+    """Whether the user has typed OTP_FAILURE_LIMIT wrong codes within the lock-out time."""
+    return ratelimit.attempts(_failures_key(user)) >= settings.OTP_FAILURE_LIMIT
+
+
+def _count_wrong_code(user: User, summary: str) -> None:
+    window = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    failures = ratelimit.count_attempt(_failures_key(user), window)
+    log_event(
+        None,
+        AuditEntry.Action.LOGIN_FAILED,
+        user,
+        actor_name=user.username,
+        org=_home_org(user),
+        summary=summary,
+        changes={"failures": failures},
+    )
+
+
+def enrol_second_factor(user: User, key_hex: str, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the user's authenticator app with a code it shows, and make ten single-use recovery
+    codes (returned to be shown once). A wrong code is audited and raises ValidationError."""
+    step = _totp_step(key_hex, token.strip())
+    if step is None:
+        _count_wrong_code(user, _("启用双因素认证时动态口令错误"))
+        raise ValidationError({"token": _("动态口令不正确，请输入认证器上当前显示的 6 位数字。")})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="totp", key=key_hex, confirmed=True, last_t=step)
+        recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        codes = [StaticToken.random_token() for _i in range(settings.RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+        log_event(
+            user,
+            AuditEntry.Action.UPDATE,
+            user,
+            summary=_("启用双因素认证"),
+            changes={"second_factor": [None, "totp"], "recovery_codes": len(codes)},
+        )
+    return device, codes
+
+
+def verify_second_factor(user: User, token: str) -> Device | None:
+    """The device that accepts ``token`` (the app's current code, or an unused recovery code, which
+    is then used up), else None. Wrong codes are audited and counted (second_factor_blocked)."""
+    token = token.strip().replace(" ", "").lower()
+    device: Device | None = None
+    with transaction.atomic():
+        if token.isascii() and token.isdigit():
+            device = next(
+                (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(token)), None
+            )
+        elif token.isascii() and token.isalnum():
+            device = next(
+                (d for d in StaticDevice.objects.filter(user=user, confirmed=True) if d.verify_token(token)), None
+            )
+            if device is not None:
+                left = StaticToken.objects.filter(device=device).count()
+                log_event(
+                    user,
+                    AuditEntry.Action.LOGIN,
+                    user,
+                    summary=_("使用恢复码登录（还剩 %(n)d 个）") % {"n": left},
+                    changes={"recovery_codes_left": left},
+                )
+    if device is None:
+        _count_wrong_code(user, _("登录时动态口令错误"))
+    else:
+        ratelimit.forget(_failures_key(user))
+    return device
+
+
+@transaction.atomic
+def reset_second_factor(actor: User, target: User) -> int:
+    """The office removes a user's authenticator and recovery codes (a lost phone); the user enrols
+    again at the next sign-in. Returns how many devices were removed."""
+    _require_user(actor, target)
+    if target.pk == actor.pk:
+        raise ValidationError(_("不能重置自己的双因素认证，请联系本单位的另一位活动办公室人员。"))
+    removed = TOTPDevice.objects.filter(user=target).delete()[0]
+    removed += StaticDevice.objects.filter(user=target).delete()[0]
+    ratelimit.forget(_failures_key(target))
+    log_event(
+        actor,
+        AuditEntry.Action.UPDATE,
+        target,
+        org=_home_org(target),
+        summary=_("重置双因素认证"),
+        changes={"second_factor": ["totp", None], "devices_removed": removed},
+    )
+    return removed

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import cast
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from typing import Any, cast
 
+import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -13,18 +18,22 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from safetymonth.accounts import permissions as perms
 from safetymonth.accounts import services
 from safetymonth.accounts.forms import (
     ActiveForm,
+    EnrolForm,
     LoginForm,
     MembershipForm,
     MembershipRemoveForm,
     PasswordResetForm,
+    SecondFactorForm,
     StyledPasswordChangeForm,
     UserCreateForm,
     UserEditForm,
@@ -32,15 +41,114 @@ from safetymonth.accounts.forms import (
 )
 from safetymonth.accounts.models import Membership, User
 from safetymonth.accounts.permissions import Perm
+from safetymonth.audit.context import client_ip
 from safetymonth.audit.models import AuditEntry
 
 USERS_PER_PAGE = 25
+OTP_KEY_SESSION = "accounts_otp_key"
+
+
+# A password accepted for a user who signs in with a second factor waits here (in the session)
+# until the code is typed: the user is not logged in before that.
+PENDING_KEY = "accounts_pending_login"
+PENDING_SECONDS = 5 * 60
+
+
+def _too_many_attempts(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/too_many_attempts.html", status=429)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Before the form (and its password hashing) runs: one address cannot starve the others.
+        if services.login_rate_exceeded(client_ip(request)):
+            return _too_many_attempts(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if not services.has_second_factor(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "at": int(time.time()),
+            # a password changed or reset in between voids the waiting step
+            "hash": user.get_session_auth_hash(),
+        }
+        return redirect("accounts:login_otp")
+
+
+def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | tuple[None, None]:
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None or not constant_time_compare(pending.get("hash", ""), user.get_session_auth_hash()):
+        return None, None
+    return user, pending
+
+
+@never_cache
+def login_otp(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the authenticator's code or a recovery code."""
+    user, pending = _pending_user(request)
+    if user is None or pending is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect("accounts:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST":
+        if services.login_rate_exceeded(client_ip(request)):
+            return _too_many_attempts(request)
+        if services.second_factor_blocked(user):
+            request.session.pop(PENDING_KEY, None)
+            return _too_many_attempts(request)
+        if form.is_valid():
+            device = services.verify_second_factor(user, form.cleaned_data["token"])
+            if device is not None:
+                del request.session[PENDING_KEY]
+                auth_login(request, user, backend=pending["backend"])
+                otp_login(request, device)
+                return redirect(pending["next"])
+            if services.second_factor_blocked(user):
+                request.session.pop(PENDING_KEY, None)
+                return _too_many_attempts(request)
+            form.add_error("token", _("动态口令或恢复码不正确，请重新输入。"))
+    return render(request, "accounts/login_otp.html", {"form": form})
+
+
+@never_cache
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrolment: scan the QR code (made here, offline), confirm with a code, note the recovery codes."""
+    user = _actor(request)
+    if services.has_second_factor(user):
+        return render(request, "accounts/otp_setup.html", {"enrolled": True})
+    key = request.session.get(OTP_KEY_SESSION)
+    if request.method != "POST" or not isinstance(key, str):
+        key = services.new_totp_key()
+        request.session[OTP_KEY_SESSION] = key
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.enrol_second_factor(user, key, form.cleaned_data["token"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            del request.session[OTP_KEY_SESSION]
+            otp_login(request, device)
+            return render(request, "accounts/otp_recovery_codes.html", {"codes": codes})
+    uri = services.totp_uri(user, key)
+    ctx = {
+        "form": form,
+        "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2),
+        "secret": b32encode(unhexlify(key)).decode(),
+    }
+    return render(request, "accounts/otp_setup.html", ctx)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -143,6 +251,7 @@ def _render_detail(
         "is_self": target.pk == actor.pk,
         "is_admin": target.is_superuser or target.is_staff,
         "is_locked": services.is_locked_out(target),
+        "has_second_factor": services.has_second_factor(target),
         "history": history,
     }
     return render(request, "accounts/user_detail.html", ctx, status=status)
@@ -245,4 +354,18 @@ def user_unlock(request: HttpRequest, public_id: str) -> HttpResponse:
     target = _managed_user(request, public_id)
     services.unlock_user(_actor(request), target)
     messages.success(request, _("已解除 %(name)s 的登录锁定。") % {"name": target.username})
+    return redirect("accounts:user_detail", target.public_id)
+
+
+@require_POST
+def otp_reset(request: HttpRequest, public_id: str) -> HttpResponse:
+    target = _managed_user(request, public_id)
+    try:
+        services.reset_second_factor(_actor(request), target)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, _("已重置 %(name)s 的双因素认证，该用户下次登录时重新绑定。") % {"name": target.username}
+        )
     return redirect("accounts:user_detail", target.public_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from safetymonth.lib.clientaddr import client_address
 
 
 @dataclass(frozen=True)
@@ -20,18 +21,14 @@ _current: ContextVar[RequestContext | None] = ContextVar("safetymonth_audit_requ
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; with PROXY_COUNT > 0 taken from X-Forwarded-For as set by our own proxies."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if len(parts) >= proxies:
-            candidate = parts[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
+    """The client address: ``REMOTE_ADDR``, or with PROXY_COUNT > 0 the entry our own proxies wrote
+    into X-Forwarded-For. The one rule for the audit log, the lock-out (``AXES_CLIENT_IP_CALLABLE``)
+    and the per-address login limit."""
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        getattr(settings, "PROXY_COUNT", 0),
+    )
 
 
 def set_request_context(ip: str | None, user_agent: str) -> Token:

@@ -18,6 +18,9 @@ def _managed(ok: int) -> dict[str, int]:
 
 ACCESS = [
     Row("accounts:login", statuses(302, anonymous=200), public=True, note="signed-in users go home"),
+    Row("accounts:login_otp", statuses(302, anonymous=302), public=True, note="no password step pending: to login"),
+    Row("accounts:otp_setup", statuses(200)),
+    Row("accounts:otp_reset", _managed(302), args=_target, method="post"),
     Row("accounts:logout", statuses(302), method="post"),
     Row("accounts:logout", statuses(405), note="get refused"),
     Row("accounts:password_change", statuses(200)),

@@ -87,3 +87,78 @@ def test_successful_login_resets_the_counter(client, cast):
     client.post(reverse("accounts:logout"))
     for _i in range(4):
         assert _fail(client).status_code == 200
+
+
+# --- behind a proxy: the lock-out keys on the real client (issue 11) -------------------------------
+
+PROXY = "10.0.0.1"  # nginx: every request arrives from here
+
+
+def _via_proxy(client_address: str, forged: str = "") -> Client:
+    """A client behind our one proxy, which appends the address it saw to X-Forwarded-For."""
+    forwarded = f"{forged}, {client_address}" if forged else client_address
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_the_proxy_a_strangers_failures_do_not_lock_the_user_out(cast, settings):
+    settings.PROXY_COUNT = 1
+    stranger = _via_proxy("198.51.100.66")
+    for _i in range(5):
+        _fail(stranger)
+    assert _fail(stranger).status_code == 429
+    # the real user, from another address through the same proxy, still signs in
+    user = _via_proxy("192.0.2.10")
+    assert user.post(LOGIN, {"username": "section", "password": PASSWORD}).status_code == 302
+    locked = AuditEntry.objects.filter(action=AuditEntry.Action.LOCKED_OUT, actor_name="section")
+    assert {e.ip for e in locked} == {"198.51.100.66"}
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lock_out(cast, settings):
+    settings.PROXY_COUNT = 1
+    for i in range(5):
+        _fail(_via_proxy("198.51.100.66", forged=f"203.0.113.{i}"))
+    # a new forged address each time: still the same real client, still locked
+    response = _via_proxy("198.51.100.66", forged="203.0.113.99").post(
+        LOGIN, {"username": "section", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert set(AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).values_list("ip", flat=True)) == {
+        "198.51.100.66"
+    }
+
+
+def test_a_forged_forwarded_for_cannot_lock_out_someone_else(cast, settings):
+    settings.PROXY_COUNT = 1
+    for _i in range(5):
+        _fail(_via_proxy("198.51.100.66", forged="192.0.2.10"))
+    user = _via_proxy("192.0.2.10")
+    assert user.post(LOGIN, {"username": "section", "password": PASSWORD}).status_code == 302
+
+
+def test_per_address_limit_refuses_before_checking_the_password(cast, settings):
+    settings.PROXY_COUNT = 1
+    settings.LOGIN_RATE_LIMIT = 3
+    flood = _via_proxy("198.51.100.66")
+    usernames = ["a1", "a2", "a3"]  # different usernames: axes alone would never stop this
+    for name in usernames:
+        assert _fail(flood, name).status_code == 200
+    refused = flood.post(LOGIN, {"username": "section", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert 'data-testid="too-many-attempts"' in refused.content.decode()
+    assert "_auth_user_id" not in flood.session
+    # the refused attempt never reached authentication: no failure recorded for it
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, actor_name="section").exists()
+    # one audit entry for the refusals of the window, from the flooding address
+    assert list(AuditEntry.objects.filter(action=AuditEntry.Action.LOCKED_OUT).values_list("ip", flat=True)) == [
+        "198.51.100.66"
+    ]
+    # another address is not affected
+    assert _via_proxy("192.0.2.10").post(LOGIN, {"username": "section", "password": PASSWORD}).status_code == 302
+
+
+def test_per_address_limit_message_is_translated(cast, settings):
+    settings.LOGIN_RATE_LIMIT = 1
+    _fail(Client())
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(LOGIN, {"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()

@@ -3,8 +3,8 @@ from tests.access import Row, statuses
 # The API answers 401 JSON instead of redirecting to the login page.
 ACCESS = [
     Row("api:api-root", statuses(404, anonymous=404), public=True, note="no root listing"),
-    Row("api:openapi-json", statuses(200, anonymous=200), public=True),
-    Row("api:openapi-view", statuses(200, anonymous=200), public=True),
+    Row("api:openapi-json", statuses(200), note="schema: signed-in users only"),
+    Row("api:openapi-view", statuses(200), note="docs: signed-in users only"),
     Row("api:me", statuses(200, anonymous=401)),
     Row("api:list_orgs", statuses(200, anonymous=401)),
     Row(

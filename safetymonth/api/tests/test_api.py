@@ -1,8 +1,9 @@
-import pytest
-
-
-@pytest.mark.django_db
-def test_schema_is_served_locally(client):
+def test_schema_is_served_locally_to_signed_in_users(client, cast):
+    # public docs are not intended (docs/security.md): anonymous visitors go to the login page
+    for url in ("/api/v1/openapi.json", "/api/v1/docs"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(cast.section_staff)
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "SafetyMonth API"
     assert "/api/v1/orgs" in schema["paths"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from safetymonth.accounts import permissions as perms
@@ -160,3 +160,14 @@ def test_credit_codes_are_stable_and_valid():
     assert code == load_demo.credit_code("91", "某企业")
     assert uscc.validate(code) is None
     assert code.startswith("91500104")
+
+
+def test_refuses_to_run_in_production_unless_forced(settings, monkeypatch):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    ran = []
+    monkeypatch.setattr(load_demo, "STEPS", [ran.append])
+    call_command("load_demo", "--force", stdout=StringIO())
+    assert len(ran) == 1

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.management.base import BaseCommand, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.core.management.color import Style
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -294,7 +295,22 @@ def accounts_table() -> list[str]:
 class Command(BaseCommand):
     help = "Load the demo data (Dadukou commission, sections, enterprises, one account per role)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with SAFETYMONTH_ENV=production (a training installation): the demo accounts "
+            "have a published password.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                _(
+                    "这是生产环境（SAFETYMONTH_ENV=production）：演示账号的密码是公开的，拒绝载入演示数据。"
+                    "确需载入（例如培训用的安装）时加 --force。"
+                )
+            )
         demo = Demo(stdout=self.stdout, style=self.style)
         with transaction.atomic():
             for step in STEPS:
