@@ -109,6 +109,7 @@ def refusal_message(code: str) -> str:
         "bad_image": _("图片已损坏或无法识别，请重新导出后再上传。"),
         "bad_video": _("视频文件不完整或已损坏，请确认视频已完整保存后再上传。"),
         "pdf_script": _("PDF 文件含有脚本或自动执行的动作，不能上传。"),
+        "bad_pdf": _("PDF 文件已损坏或无法解析，请用正常的软件重新导出 PDF 后再上传。"),
         "zip_bomb": _("文档解压后过大或包含的文件过多，可能是恶意压缩包，不能上传。"),
         "zip_other": _("压缩包只接受 Word（.docx）和 Excel（.xlsx）文档，其他压缩文件不能上传。"),
         "encrypted": _("文档设置了密码，请去掉密码后再上传。"),
@@ -483,11 +484,18 @@ def sweep_uploads(older_than_hours: int | None = None, *, now: dt.datetime | Non
 # Downloads of originals are audited
 
 
-def log_original_download(actor: User, material: Material) -> None:
+def log_original_download(actor: User, material: Material, part: str = "") -> None:
+    """Audit bytes of an original leaving the server: the whole file, or the range ``part`` (a
+    ``Content-Range`` value such as ``bytes 0-1023/52000``) of a resumed or partial download."""
+    if part:
+        summary = _("下载佐证材料原件（部分：%(part)s）：%(title)s") % {"part": part, "title": material.title}
+    else:
+        summary = _("下载佐证材料原件：%(title)s") % {"title": material.title}
     log_event(
         actor,
         AuditEntry.Action.EXPORT,
         material,
         org=material.org,
-        summary=_("下载佐证材料原件：%(title)s") % {"title": material.title},
+        summary=summary,
+        changes={"range": part} if part else None,
     )

@@ -5,8 +5,11 @@ text documents. Everything else is refused with a :class:`Refused` carrying a sh
 caller turns codes into words, see evidence/services.py). Rules beyond the magic bytes:
 
 - No markup or script anywhere in images and at the start of documents (``<script``, ``<?php``,
-  ``<html``, ``<svg``…), no zip appended to an image (a zip's end record in the last 64 KiB), no
-  JavaScript or launch actions in PDFs. Images must also decode fully (checked by the caller with
+  ``<html``, ``<svg``…), no zip appended to an image (a zip's end record in the last 64 KiB).
+- PDFs are parsed with pypdf (:func:`check_pdf`): every object, in compressed object streams too,
+  with name escapes such as ``/J#61vaScript`` decoded; any JavaScript, launch, embedded file or
+  automatic action (``/OpenAction``, ``/AA``) is refused, and so is a PDF that does not parse or
+  is encrypted. Images must also decode fully (checked by the caller with
   Pillow); the copy shown to users is re-encoded, so nothing hidden in a photo is ever served.
 - Videos must be a clean chain of ISO base media boxes from the first byte to the last (see
   safetymonth/lib/media.py): nothing prepended, nothing appended.
@@ -168,9 +171,67 @@ def sniff(path: Path | str, zip_limits: ZipLimits | None = None) -> FileType:
                 raise Refused("polyglot", "markup at the start")
             if _scan(fh, PDF_ACTIONS):
                 raise Refused("pdf_script", "JavaScript or launch action in the PDF")
+            check_pdf(path)
         elif ftype.key in {"docx", "xlsx"}:
             ftype = _office_type(path, zip_limits or ZipLimits())
     return ftype
+
+
+# Keys that hold or start something active in a PDF (ISO 32000 12.6 actions, 7.11 embedded files).
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/OpenAction", "/AA"}
+# Action types (/S) that run or load something.
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute", "/GoToE"}
+PDF_MAX_OBJECTS = 500_000
+
+
+def check_pdf(path: Path | str) -> None:
+    """Parse the PDF and refuse any script, launch, embedded file or automatic action, wherever it
+    hides: every object of the cross-reference table (objects in compressed object streams
+    included) and the trailer are walked, names come out of the parser decoded (``/J#61vaScript``
+    is ``/JavaScript``). A file pypdf cannot read, or that is encrypted, is refused."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    def walk(obj: object, seen: set[tuple[int, int]], depth: int = 0) -> None:
+        stack = [obj]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                ref = (item.idnum, item.generation)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                if len(seen) > PDF_MAX_OBJECTS:
+                    raise Refused("bad_pdf", "too many objects")
+                stack.append(item.get_object())
+            elif isinstance(item, DictionaryObject):  # a stream's dictionary too
+                for key, value in item.items():
+                    if str(key) in PDF_ACTIVE_KEYS:
+                        raise Refused("pdf_script", f"{key} in the PDF")
+                    if key == "/S" and isinstance(value, NameObject) and str(value) in PDF_ACTIVE_ACTIONS:
+                        raise Refused("pdf_script", f"action {value}")
+                    stack.append(value)
+            elif isinstance(item, ArrayObject):
+                stack.extend(item)
+
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            raise Refused("encrypted", "encrypted PDF")
+        seen: set[tuple[int, int]] = set()
+        walk(reader.trailer, seen)
+        ids = {idnum for table in reader.xref.values() for idnum in table} | set(reader.xref_objStm)
+        for idnum in sorted(ids):
+            if idnum == 0:
+                continue
+            generation = next((gen for gen, table in reader.xref.items() if idnum in table), 0)
+            walk(IndirectObject(idnum, generation, reader), seen)
+        if len(reader.pages) < 1:
+            raise Refused("bad_pdf", "no pages")
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser error means: not a PDF we can vouch for
+        raise Refused("bad_pdf", f"{type(exc).__name__}: {exc}") from exc
 
 
 def _magic(head: bytes) -> FileType | None:
