@@ -18,6 +18,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetymonth.exports import writers
+
 MAX_ROWS = 5000
 # Stop reading a sheet after this many rows even if they are empty (formatting dragged to the end).
 MAX_SCANNED_ROWS = 50_000
@@ -273,7 +275,7 @@ def example_row(industry: str, section: str) -> list[str]:
 
 def template_csv(industries: list[str], sections: list[str]) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = writers.csv_writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in COLUMNS])
     writer.writerow(example_row(industries[0] if industries else "", sections[0] if sections else ""))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -379,5 +381,5 @@ def template_xlsx(industries: list[str], sections: list[str]) -> bytes:
         dv.add(f"D2:D{MAX_ROWS + 1}")
 
     out = io.BytesIO()
-    wb.save(out)
+    writers.save_workbook(wb, out)  # no cell can hold a formula (docs/exports.md)
     return out.getvalue()
