@@ -370,6 +370,48 @@ def _office_type(path: Path, limits: ZipLimits) -> FileType:
     raise Refused("zip_other", "not a Word or Excel document")
 
 
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What an imported workbook may hold before openpyxl opens it. openpyxl (even read-only)
+    keeps the whole shared-strings table in memory and parses each sheet's XML: a 410 KB file of
+    repeated strings once grew a worker by 409 MB."""
+
+    max_shared_strings: int = 8 * 1024 * 1024  # xl/sharedStrings.xml, uncompressed
+    max_sheet: int = 64 * 1024 * 1024  # each xl/worksheets/*.xml, uncompressed
+    max_total: int = 160 * 1024 * 1024  # all members, uncompressed
+    max_ratio: int = 100  # uncompressed / compressed, for any member above 1 MB
+    max_entries: int = 1000
+
+
+def check_xlsx_package(fh: BinaryIO, limits: XlsxLimits | None = None) -> None:
+    """Refuse an xlsx whose zip declares members too large or too compressed, from the central
+    directory alone (nothing is decompressed). Python's zipfile never reads a member beyond its
+    declared size, so openpyxl stays within what was checked here. Codes: ``xlsx_strings``,
+    ``xlsx_sheet``, ``zip_bomb``, ``encrypted``, ``zip_other``."""
+    limits = limits or XlsxLimits()
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise Refused("zip_other", str(exc)) from exc
+    if len(infos) > limits.max_entries:
+        raise Refused("zip_bomb", f"{len(infos)} entries")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused("encrypted")
+        total += info.file_size
+        name = info.filename.lower()
+        if name == "xl/sharedstrings.xml" and info.file_size > limits.max_shared_strings:
+            raise Refused("xlsx_strings", f"{info.file_size} bytes of shared strings")
+        if name.startswith("xl/worksheets/") and info.file_size > limits.max_sheet:
+            raise Refused("xlsx_sheet", f"{info.filename}: {info.file_size} bytes")
+        if info.file_size > BLOCK and info.file_size / max(info.compress_size, 1) > limits.max_ratio:
+            raise Refused("zip_bomb", f"{info.filename}: ratio")
+    if total > limits.max_total:
+        raise Refused("zip_bomb", f"{total} bytes uncompressed")
+
+
 # ---------------------------------------------------------------------------------------------
 # Names
 
