@@ -295,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     # a 1 GB upload through the chunk endpoints keeps the server's memory flat (bench/upload_bench.py)
     upload_bench = __import__("upload_bench")
     ok &= upload_bench.report(upload_bench.run(args.upload_mb))
+    # the worst image and import each cap allows, and the bombs refused: peak memory (bench/memory_bench.py)
+    memory_bench = __import__("memory_bench")
+    ok &= memory_bench.report(memory_bench.run())
     print("\nall targets met" if ok else "\nsome targets missed", file=sys.stdout if ok else sys.stderr)
     if args.smoke:
         print("smoke run: targets reported, not enforced")

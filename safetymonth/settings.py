@@ -239,6 +239,13 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imported workbooks are checked from the zip's directory before openpyxl opens them (memory
+# bombs, docs/security.md): shared strings and each sheet's XML uncompressed, compression ratio;
+# then at most this many filled cells are read.
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = env_int("IMPORT_XLSX_MAX_SHARED_STRINGS_MB", 8) * 1024 * 1024
+IMPORT_XLSX_MAX_SHEET_BYTES = env_int("IMPORT_XLSX_MAX_SHEET_MB", 64) * 1024 * 1024
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 250_000)
 
 # --- Evidence uploads (docs/evidence.md) ----------------------------------------------------
 # Chunks of a resumable upload are appended to a partial file here (outside storage and the web
@@ -253,6 +260,12 @@ EVIDENCE_CHUNK_BYTES = env_int("EVIDENCE_CHUNK_BYTES", 4 * 1024 * 1024)
 EVIDENCE_MAX_CHUNK_BYTES = env_int("EVIDENCE_MAX_CHUNK_BYTES", 16 * 1024 * 1024)
 # Unfinished uploads untouched for this long are removed by sweep_uploads.
 EVIDENCE_UPLOAD_GRACE_HOURS = env_int("EVIDENCE_UPLOAD_GRACE_HOURS", 48)
+# Stored objects no material points to (left by a crash during finish) older than this are
+# removed by sweep_uploads; longer than any finish takes.
+EVIDENCE_ORPHAN_GRACE_HOURS = env_int("EVIDENCE_ORPHAN_GRACE_HOURS", 24)
+# Per user: unfinished uploads at a time, and the bytes they declare together.
+EVIDENCE_MAX_OPEN_UPLOADS = env_int("EVIDENCE_MAX_OPEN_UPLOADS", 10)
+EVIDENCE_MAX_OPEN_UPLOAD_BYTES = env_int("EVIDENCE_MAX_OPEN_UPLOAD_MB", 4096) * 1024 * 1024
 # DOCX/XLSX zip limits (zip bombs): entries, total uncompressed size, compression ratio.
 EVIDENCE_ZIP_MAX_ENTRIES = env_int("EVIDENCE_ZIP_MAX_ENTRIES", 5000)
 EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB = env_int("EVIDENCE_ZIP_MAX_UNCOMPRESSED_MB", 300)

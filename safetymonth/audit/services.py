@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from safetymonth.audit.context import current
 from safetymonth.audit.gate import archive_gate
 from safetymonth.audit.models import AuditArchive, AuditChainHead, AuditEntry
+from safetymonth.exports import writers
 from safetymonth.lib.auditchain import (
     GENESIS,
     ChainEntry,
@@ -107,20 +107,13 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
 def _csv_rows(entries: models.QuerySet[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = writers.csv_writer(_Echo())  # every cell neutralised (no formulas, docs/exports.md)
     yield "\ufeff"  # byte order mark: Excel then reads the file as UTF-8 (Chinese text)
     yield writer.writerow([str(label) for _name, label in CSV_COLUMNS])
     for e in entries.select_related("org").iterator(chunk_size=2000):
@@ -136,7 +129,7 @@ def _csv_rows(entries: models.QuerySet[AuditEntry]) -> Iterator[str]:
             e.summary,
             json.dumps(e.changes, ensure_ascii=False, sort_keys=True) if e.changes else "",
         ]
-        yield writer.writerow([_csv_safe(str(v)) for v in row])
+        yield writer.writerow([str(v) for v in row])
 
 
 @transaction.atomic

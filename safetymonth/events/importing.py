@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from safetymonth.campaigns.models import EventType
 from safetymonth.events.forms import MAX_PARTICIPANTS, clean_media_links
+from safetymonth.exports import writers
 from safetymonth.orgs.importing import (
     HELP_SHEET_TITLE,
     XLSX_MAGIC,
@@ -264,5 +265,5 @@ def template_xlsx(types: list[EventType]) -> bytes:
         intro_height=60,
     )
     out = io.BytesIO()
-    wb.save(out)
+    writers.save_workbook(wb, out)  # no cell can hold a formula (docs/exports.md)
     return out.getvalue()

@@ -28,8 +28,16 @@ except ImportError:  # pragma: no cover - pillow-heif is a pinned dependency
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SERVED_MAX_SIDE = 4096
 THUMB_SIDE = 480
-# Pillow refuses more than twice this many pixels outright; above it we refuse too (bombs).
-MAX_PIXELS = 120_000_000
+# Pixel caps, checked from the header before anything is decoded (decompression bombs: a 115 KB PNG
+# of 118.8 million pixels once cost 808 MB). JPEGs are decoded reduced (Image.draft: 1/2, 1/4, 1/8
+# in the decoder) to about the served size, so 64 MP costs ~16 MP of memory; the other formats are
+# decoded whole, so their cap is what a phone makes (24 MP HEIF) and no more.
+MAX_PIXELS_JPEG = 64_000_000
+MAX_PIXELS = 25_000_000
+# ... and with an alpha channel (4 bytes a pixel instead of 3), three quarters of it.
+MAX_PIXELS_ALPHA = MAX_PIXELS * 3 // 4
+# A JPEG above this is decoded at 1/2, 1/4 or 1/8 scale, the least that brings it below.
+DECODE_MAX_PIXELS = 16_000_000
 PIL_FORMATS = {"jpeg": {"JPEG", "MPO"}, "png": {"PNG"}, "webp": {"WEBP"}, "heic": {"HEIF"}}
 SERVED_FORMAT = {"jpeg": ("JPEG", "jpg"), "heic": ("JPEG", "jpg"), "png": ("PNG", "png"), "webp": ("WEBP", "webp")}
 
@@ -38,6 +46,7 @@ GPS_IFD = 0x8825
 DATETIME_ORIGINAL = 0x9003
 OFFSET_TIME_ORIGINAL = 0x9011
 DATETIME = 0x0132
+ORIENTATION = 0x0112
 
 
 @dataclass
@@ -61,22 +70,46 @@ def build(path: Path, ftype: FileType, workdir: Path) -> Derived:
     return Derived()
 
 
-def _open(path: Path, ftype: FileType) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def pixel_cap(ftype: FileType, mode: str = "RGB") -> int:
+    if ftype.key == "jpeg":
+        return MAX_PIXELS_JPEG
+    return MAX_PIXELS_ALPHA if "A" in mode or mode in ("P", "PA") else MAX_PIXELS
+
+
+def _reduce_on_load(im: Image.Image) -> None:
+    """Ask the JPEG decoder for the image at the smallest of 1, 1/2, 1/4, 1/8 scale that keeps it
+    within DECODE_MAX_PIXELS (a 12 MP photo is decoded whole; 64 MP at half size, 16 MP)."""
+    w, h = im.size
+    for scale in (1, 2, 4, 8):
+        if (w // scale) * (h // scale) <= DECODE_MAX_PIXELS:
+            break
+    if scale > 1:
+        im.draft(None, (max(1, w // scale), max(1, h // scale)))
+
+
+def _open(path: Path, ftype: FileType) -> tuple[Image.Image, tuple[int, int]]:
+    """The decoded image (a JPEG reduced on load towards the served size) and its full size read
+    from the header. Refused before decoding when the header declares more pixels than the cap."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS_JPEG
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             im = Image.open(path)
             if im.format not in PIL_FORMATS[ftype.key]:
                 raise Refused("bad_image", f"Pillow sees {im.format}")
+            full = im.size
+            if full[0] * full[1] > pixel_cap(ftype, im.mode):
+                raise Refused("too_many_pixels", f"{full[0]}x{full[1]}")
+            if im.format in ("JPEG", "MPO"):
+                _reduce_on_load(im)
             im.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise Refused("bad_image", str(exc)) from exc
+            raise Refused("too_many_pixels", str(exc)) from exc
         except Refused:
             raise
         except Exception as exc:  # noqa: BLE001 - any decoder error means: not a good image
             raise Refused("bad_image", str(exc)) from exc
-    return im
+    return im, full
 
 
 def capture_time(exif: Image.Exif) -> dt.datetime | None:
@@ -108,20 +141,30 @@ def _flat_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB") if im.mode != "RGB" else im
 
 
+def _fit(im: Image.Image, side: int) -> Image.Image:
+    """A new image no larger than ``side`` on its longer side (never enlarged)."""
+    w, h = im.size
+    scale = min(1.0, side / max(w, h))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
 def _image(path: Path, ftype: FileType, workdir: Path) -> Derived:
-    im = _open(path, ftype)
+    im, (width, height) = _open(path, ftype)
     try:
         exif = im.getexif()
         out = Derived(
             captured_at=capture_time(exif),
             has_location=bool(exif.get_ifd(GPS_IFD)),
         )
-        upright = ImageOps.exif_transpose(im) or im
-        out.width, out.height = upright.size
+        quarter_turn = exif.get(ORIENTATION) in (5, 6, 7, 8)
+        out.width, out.height = (height, width) if quarter_turn else (width, height)
+        # one image in memory at a time: turned upright and shrunk in place, no full-size copies
+        ImageOps.exif_transpose(im, in_place=True)
+        im.thumbnail((SERVED_MAX_SIDE, SERVED_MAX_SIDE))
+        im.info = {}
         pil_format, ext = SERVED_FORMAT[ftype.key]
-        served = upright.copy()
-        served.info = {}
-        served.thumbnail((SERVED_MAX_SIDE, SERVED_MAX_SIDE))
+        served = im
         if pil_format == "JPEG":
             served = _flat_rgb(served)
         elif served.mode not in ("RGB", "RGBA", "L", "LA", "P"):
@@ -131,9 +174,11 @@ def _image(path: Path, ftype: FileType, workdir: Path) -> Derived:
         served.save(out.served, pil_format, **save_args)
         out.served_ext = ext
         out.served_content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[pil_format]
-        thumb = _flat_rgb(upright.copy())
+        # the thumbnail from a box-reduced copy (1/2 … 1/8): no second full-size image
+        factor = max(1, min(8, min(served.size) // (2 * THUMB_SIDE)))
+        small = served.reduce(factor) if factor > 1 else served
+        thumb = _fit(_flat_rgb(small), THUMB_SIDE)
         thumb.info = {}
-        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
         out.thumbnail = workdir / "thumb.jpg"
         thumb.save(out.thumbnail, "JPEG", quality=80)
         return out

@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from safetymonth.core.language import OFFICIAL_LANGUAGE, in_official_language
 from safetymonth.evidence import storage
 from safetymonth.evidence.models import Material
+from safetymonth.exports import writers
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -165,7 +166,8 @@ def _stream(qs: QuerySet[Material], *, originals: bool, stats: PackageStats, bat
     namer = Namer()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("佐证材料清单"))
-    ws.append([str(label) for _key, label in MANIFEST_COLUMNS] + [_("备注")])
+    # every row through writers.xlsx_row: a title typed as =2+3 stays text (docs/exports.md)
+    ws.append(writers.xlsx_row([str(label) for _key, label in MANIFEST_COLUMNS] + [_("备注")]))
     yes, no = _("是"), _("否")
     no_item = _("其他材料")
     for m in materials_for_package(qs).iterator(chunk_size=batch):
@@ -185,25 +187,27 @@ def _stream(qs: QuerySet[Material], *, originals: bool, stats: PackageStats, bat
             note = _("文件缺失")
             stats.missing.append(m.public_id)
         ws.append(
-            [
-                m.org.name,
-                m.item.title if m.item else "",
-                m.indicator.label if m.indicator else "",
-                m.event.title if m.event else "",
-                m.title,
-                arcname if not note else "",
-                WriteOnlyCell(ws, value=m.size),
-                m.sha256,
-                (m.uploaded_by.full_name or m.uploaded_by.username) if m.uploaded_by else "",
-                _local(m.created_at),
-                m.get_review_state_display(),
-                yes if m.is_good_practice else no,
-                _local(m.captured_at),
-                note,
-            ]
+            writers.xlsx_row(
+                [
+                    m.org.name,
+                    m.item.title if m.item else "",
+                    m.indicator.label if m.indicator else "",
+                    m.event.title if m.event else "",
+                    m.title,
+                    arcname if not note else "",
+                    WriteOnlyCell(ws, value=m.size),
+                    m.sha256,
+                    (m.uploaded_by.full_name or m.uploaded_by.username) if m.uploaded_by else "",
+                    _local(m.created_at),
+                    m.get_review_state_display(),
+                    yes if m.is_good_practice else no,
+                    _local(m.captured_at),
+                    note,
+                ]
+            )
         )
     buf = io.BytesIO()
-    wb.save(buf)
+    writers.save_workbook(wb, buf)
     zs.add(buf.getvalue(), MANIFEST_NAME)
     del buf
     yield from zs.finalize()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -107,8 +108,18 @@ def refusal_message(code: str) -> str:
         "markup": _("文件含有网页、SVG 图形或脚本代码，不能上传。"),
         "polyglot": _("文件里夹带了其他内容（压缩包、网页或脚本代码），不能上传。请重新拍摄或导出后再上传。"),
         "bad_image": _("图片已损坏或无法识别，请重新导出后再上传。"),
+        "too_many_pixels": _(
+            "图片像素太多，无法处理：JPEG 照片不能超过 %(jpeg)s 万像素，PNG、WebP、HEIC 图片不能超过 %(other)s 万像素"
+            "（带透明背景的不能超过 %(alpha)s 万像素）。请缩小图片后再上传。"
+        )
+        % {
+            "jpeg": derivatives.MAX_PIXELS_JPEG // 10_000,
+            "other": derivatives.MAX_PIXELS // 10_000,
+            "alpha": derivatives.MAX_PIXELS_ALPHA // 10_000,
+        },
         "bad_video": _("视频文件不完整或已损坏，请确认视频已完整保存后再上传。"),
         "pdf_script": _("PDF 文件含有脚本或自动执行的动作，不能上传。"),
+        "bad_pdf": _("PDF 文件已损坏或无法解析，请用正常的软件重新导出 PDF 后再上传。"),
         "zip_bomb": _("文档解压后过大或包含的文件过多，可能是恶意压缩包，不能上传。"),
         "zip_other": _("压缩包只接受 Word（.docx）和 Excel（.xlsx）文档，其他压缩文件不能上传。"),
         "encrypted": _("文档设置了密码，请去掉密码后再上传。"),
@@ -168,6 +179,7 @@ def start_upload(
         raise too_large(hinted)
     if size > max(limit_for(k) for k in (filetypes.IMAGE, filetypes.VIDEO, filetypes.DOCUMENT)):
         raise too_large(filetypes.VIDEO)
+    _check_quota(actor, size)
     session = UploadSession.objects.create(
         user=actor,
         campaign=place.campaign,
@@ -184,6 +196,28 @@ def start_upload(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     return session
+
+
+def _check_quota(actor: User, size: int) -> None:
+    """A user may hold at most EVIDENCE_MAX_OPEN_UPLOADS unfinished uploads declaring at most
+    EVIDENCE_MAX_OPEN_UPLOAD_BYTES together (each one reserves disk for its partial file)."""
+    open_uploads = UploadSession.objects.filter(user=actor, status=UploadStatus.RECEIVING).aggregate(
+        count=Count("pk"), declared=Sum("size")
+    )
+    if open_uploads["count"] >= settings.EVIDENCE_MAX_OPEN_UPLOADS:
+        raise UploadRefused(
+            "quota_uploads",
+            _("您同时进行中的上传太多（最多 %(max)s 个）。请等已有的上传完成，或取消不需要的上传后再试。")
+            % {"max": settings.EVIDENCE_MAX_OPEN_UPLOADS},
+            status=429,
+        )
+    if (open_uploads["declared"] or 0) + size > settings.EVIDENCE_MAX_OPEN_UPLOAD_BYTES:
+        raise UploadRefused(
+            "quota_bytes",
+            _("您进行中的上传合计太大（最多 %(limit)s）。请等已有的上传完成，或取消不需要的上传后再试。")
+            % {"limit": human_size(settings.EVIDENCE_MAX_OPEN_UPLOAD_BYTES)},
+            status=429,
+        )
 
 
 def _open_locked(path: Path) -> BinaryIO:
@@ -263,12 +297,24 @@ def _fail(session: UploadSession, message: str) -> None:
 
 
 def _complete(session: UploadSession, material: Material) -> None:
-    partial_path(session).unlink(missing_ok=True)
+    """Mark the upload complete. The caller removes the partial file once this is committed (a
+    transaction that rolls back leaves the bytes for a retry; sweep_uploads removes partial files
+    of completed uploads that a crash left behind)."""
     UploadSession.objects.filter(pk=session.pk).update(
         status=UploadStatus.COMPLETE, material=material, error="", updated_at=timezone.now()
     )
     session.status = UploadStatus.COMPLETE
     session.material = material
+
+
+def _link(path: Path, workdir: Path) -> Path:
+    """A second name for ``path`` in ``workdir`` (a hard link; a copy where links are refused)."""
+    target = workdir / "original"
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
+    return target
 
 
 def _existing(session: UploadSession, sha256: str) -> Material | None:
@@ -316,6 +362,7 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             existing = _existing(session, sha256)
             if existing is not None:
                 _complete(session, existing)
+                path.unlink(missing_ok=True)
                 return existing, True
             derived = derivatives.build(path, ftype, workdir)
         except Refused as exc:
@@ -328,6 +375,11 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
         stem = storage.base_name(session.campaign.code, session.org.public_id)
         size = path.stat().st_size
         try:
+            # Crash-safe: every object is written under a fresh name no row knows yet, and the
+            # partial file stays until the row naming them is committed, in one transaction with
+            # the session's completion. A crash (even a kill) before the commit leaves the upload
+            # receiving with all its bytes — finishing again works — and objects no row points
+            # to, which sweep_uploads removes after EVIDENCE_ORPHAN_GRACE_HOURS.
             served = ""
             if derived.served is not None:
                 served = storage.save_path(f"{stem}-served.{derived.served_ext}", derived.served)
@@ -336,9 +388,10 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             if derived.thumbnail is not None:
                 thumb = storage.save_path(f"{stem}-thumb.jpg", derived.thumbnail)
                 written.append(thumb)
-            # the original last, moved rather than copied on local storage (the partial file is
-            # gone afterwards, so a failure before this point can still be retried)
-            original = storage.save_path(f"{stem}.{ftype.ext}", path, move=True)
+            # the original through a hard link to the partial file (same folder, so always
+            # possible): local storage renames the link into place (a 2 GB video is not copied)
+            # and the partial file itself is kept until the commit
+            original = storage.save_path(f"{stem}.{ftype.ext}", _link(path, workdir), move=True)
             written.append(original)
             with transaction.atomic():
                 material = Material.objects.create(
@@ -382,12 +435,12 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
             if existing is None:
                 raise
             _complete(session, existing)
+            path.unlink(missing_ok=True)
             return existing, True
         except BaseException:
-            storage.delete_quietly(*written)
-            if not path.exists():  # the original had been moved: this upload cannot be finished again
-                _fail(session, _("保存文件时出错，请重新上传。"))
+            storage.delete_quietly(*written)  # best effort; what a kill leaves, the sweep removes
             raise
+        path.unlink(missing_ok=True)
         return material, False
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -436,13 +489,20 @@ def verify_storage() -> StorageReport:
 class SweepResult:
     sessions: int
     orphan_files: int
+    orphan_objects: int = 0
 
 
-def sweep_uploads(older_than_hours: int | None = None, *, now: dt.datetime | None = None) -> SweepResult:
+def sweep_uploads(
+    older_than_hours: int | None = None, *, orphan_hours: int | None = None, now: dt.datetime | None = None
+) -> SweepResult:
     """Delete receiving or failed uploads untouched for the grace period, with their partial
-    files, and partial files no session points to (older than the grace period too)."""
+    files, and partial files no session points to (older than the grace period too); then stored
+    objects under the evidence prefix that no material points to and that are older than
+    EVIDENCE_ORPHAN_GRACE_HOURS (what a crash during finish left; a finish still running has
+    written its objects minutes ago, so they are not touched)."""
     hours = settings.EVIDENCE_UPLOAD_GRACE_HOURS if older_than_hours is None else older_than_hours
-    cutoff = (now or timezone.now()) - timedelta(hours=hours)
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=hours)
     stale = UploadSession.objects.filter(
         status__in=[UploadStatus.RECEIVING, UploadStatus.FAILED], updated_at__lt=cutoff
     )
@@ -467,27 +527,64 @@ def sweep_uploads(older_than_hours: int | None = None, *, now: dt.datetime | Non
             else:
                 entry.unlink(missing_ok=True)
             orphan_files += 1
-    if count or orphan_files:
+    orphan_objects = _sweep_orphan_objects(
+        now - timedelta(hours=settings.EVIDENCE_ORPHAN_GRACE_HOURS if orphan_hours is None else orphan_hours)
+    )
+    if count or orphan_files or orphan_objects:
         log_event(
             None,
             AuditEntry.Action.DELETE,
             None,
             actor_name="sweep_uploads",
-            summary=_("清理未完成的上传：%(sessions)s 个上传，%(files)s 个残留文件")
-            % {"sessions": count, "files": orphan_files},
+            summary=_("清理未完成的上传：%(sessions)s 个上传，%(files)s 个残留文件，%(objects)s 个无主存储文件")
+            % {"sessions": count, "files": orphan_files, "objects": orphan_objects},
         )
-    return SweepResult(sessions=count, orphan_files=orphan_files)
+    return SweepResult(sessions=count, orphan_files=orphan_files, orphan_objects=orphan_objects)
+
+
+def _sweep_orphan_objects(cutoff: dt.datetime) -> int:
+    """Delete stored objects under the evidence prefix no material names, modified before
+    ``cutoff``; the number deleted. The names are checked against the database again just before
+    each delete, so an object a material took meanwhile is kept."""
+    st = storage.storage()
+    known: set[str] = set()
+    for names in Material.objects.values_list("file", "served_file", "thumbnail").iterator():
+        known.update(n for n in names if n)
+    removed = 0
+    for name in list(storage.walk()):
+        if name in known:
+            continue
+        try:
+            modified = st.get_modified_time(name)
+        except (OSError, NotImplementedError):
+            continue
+        if timezone.is_naive(modified):
+            modified = timezone.make_aware(modified, dt.UTC)
+        if modified >= cutoff:
+            continue
+        if Material.objects.filter(Q(file=name) | Q(served_file=name) | Q(thumbnail=name)).exists():
+            continue
+        storage.delete_quietly(name)
+        removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------
 # Downloads of originals are audited
 
 
-def log_original_download(actor: User, material: Material) -> None:
+def log_original_download(actor: User, material: Material, part: str = "") -> None:
+    """Audit bytes of an original leaving the server: the whole file, or the range ``part`` (a
+    ``Content-Range`` value such as ``bytes 0-1023/52000``) of a resumed or partial download."""
+    if part:
+        summary = _("下载佐证材料原件（部分：%(part)s）：%(title)s") % {"part": part, "title": material.title}
+    else:
+        summary = _("下载佐证材料原件：%(title)s") % {"title": material.title}
     log_event(
         actor,
         AuditEntry.Action.EXPORT,
         material,
         org=material.org,
-        summary=_("下载佐证材料原件：%(title)s") % {"title": material.title},
+        summary=summary,
+        changes={"range": part} if part else None,
     )

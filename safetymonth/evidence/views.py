@@ -38,10 +38,10 @@ from safetymonth.lib import filetypes
 
 STREAM_BLOCK = 64 * 1024
 INLINE_KINDS = {MaterialKind.IMAGE, MaterialKind.VIDEO}
-# File responses are never pages: nothing runs, nothing loads from elsewhere.
+# File responses are never pages: nothing runs, nothing loads from elsewhere. Every file, PDFs
+# included, is served in a sandbox; only images and videos are inline, everything else (PDFs,
+# documents, originals) is a download, so no file ever runs on the app's origin.
 FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-# Browsers' PDF viewers do not run in a sandboxed document; PDFs with scripts are refused at upload.
-PDF_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
 
 
 def _user(request: HttpRequest) -> User:
@@ -280,20 +280,26 @@ def material_cards(request: HttpRequest) -> HttpResponse:
 # Serving files
 
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$", re.ASCII)
+# A position with more digits than this is beyond any file (and int() refuses 4,300+ digits).
+MAX_DIGITS = 18
+
+
+def _position(digits: str) -> int:
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
 
 
 def _range(header: str, size: int) -> tuple[int, int] | None | bool:
-    """(start, end inclusive) for one satisfiable range; None: no (or an ignored) Range header;
-    False: not satisfiable."""
+    """(start, end inclusive) for one satisfiable range; None: no (or an ignored) Range header —
+    malformed, several ranges, negative: the whole file is sent; False: not satisfiable (416)."""
     m = _RANGE.match(header.strip()) if header else None
     if not m or (not m.group(1) and not m.group(2)):
         return None
     if m.group(1):
-        start = int(m.group(1))
-        end = int(m.group(2)) if m.group(2) else size - 1
+        start = _position(m.group(1))
+        end = _position(m.group(2)) if m.group(2) else size - 1
     else:
-        suffix = int(m.group(2))
+        suffix = _position(m.group(2))
         if suffix == 0:
             return False
         start, end = max(0, size - suffix), size - 1
@@ -306,7 +312,7 @@ def _secure(response: HttpResponseBase, content_type: str, disposition: str) -> 
     response["Content-Type"] = content_type
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = PDF_CSP if content_type == "application/pdf" else FILE_CSP
+    response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "private, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Accept-Ranges"] = "bytes"
@@ -379,7 +385,7 @@ def serve_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
         ext = served.rpartition(".")[2]
         return serve_stored(request, served, _served_type(material), _download_name(material, ext), inline=True)
     name = material.file.name or ""
-    inline = material.kind in INLINE_KINDS or material.content_type == "application/pdf"
+    inline = material.kind in INLINE_KINDS
     return serve_stored(request, name, material.content_type, _download_name(material, name.rpartition(".")[2]), inline)
 
 
@@ -391,14 +397,16 @@ def serve_thumbnail(request: HttpRequest, public_id: str) -> HttpResponseBase:
 
 @require_safe
 def serve_original(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    """The file as uploaded (EXIF/GPS kept): reviewers only, always as a download, audited."""
+    """The file as uploaded (EXIF/GPS kept): reviewers only, always as a download. Every response
+    that carries bytes of it — the whole file or a range — is audited (a 416 carries none)."""
     user = _user(request)
     material = ev_perms.get_material_for_user(user, public_id)
     if not ev_perms.can_see_original(user, material):
         raise PermissionDenied
-    if not request.headers.get("Range"):
-        services.log_original_download(user, material)
     name = material.file.name or ""
-    return serve_stored(
+    response = serve_stored(
         request, name, material.content_type, _download_name(material, name.rpartition(".")[2]), inline=False
     )
+    if response.status_code in (200, 206):
+        services.log_original_download(user, material, part=response.get("Content-Range", ""))
+    return response

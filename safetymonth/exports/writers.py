@@ -4,6 +4,10 @@ the GB/T 9704 layout, and CSV rows.
 
 The services (services.py) read the database and feed these functions; every function returns bytes
 or yields rows, so that the views only wrap them in a response.
+
+No cell leaves as a formula: every value written here, and by any other module that writes a
+spreadsheet or CSV through :func:`csv_lines`, :func:`csv_writer`, :func:`xlsx_row`, :func:`xlsx_cell`
+or :func:`save_workbook`, goes through safetymonth.lib.cells.neutralise (docs/exports.md).
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, MergedCell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from safetymonth.exports import docx_layout as layout
+from safetymonth.lib.cells import neutralise, neutralise_row
 
 XLSX_FONT = "仿宋"
 XLSX_TITLE_FONT = "方正小标宋简体"
@@ -176,7 +181,7 @@ class Workbook3:
 
 
 def _styled(ws: Any, value: Any, *, bold: bool = False, center: bool = False, border: bool = True) -> WriteOnlyCell:
-    c = WriteOnlyCell(ws, value=value)
+    c = xlsx_cell(ws, value)
     c.font = Font(name=XLSX_FONT, size=11, bold=bold)
     c.alignment = CENTER if center else WRAP
     if border:
@@ -193,7 +198,7 @@ def consolidated_xlsx(book: Workbook3, target: IO[bytes]) -> None:
     for i in range(1, width + 1):
         ws.column_dimensions[get_column_letter(i)].width = 24 if i == 1 else (12 if i <= n_fixed else 14)
     ws.freeze_panes = f"{get_column_letter(n_fixed + 1)}4"
-    title = WriteOnlyCell(ws, value=book.title)
+    title = xlsx_cell(ws, book.title)
     title.font = Font(name=XLSX_TITLE_FONT, size=16)
     ws.append([title])
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=width, max_row=1))
@@ -218,14 +223,14 @@ def consolidated_xlsx(book: Workbook3, target: IO[bytes]) -> None:
     for rng in merges:
         ws.merged_cells.add(rng)
     for values in book.rows:
-        ws.append(list(values))  # plain cells: styling 200,000 cells one by one costs seconds
+        ws.append(xlsx_row(values))  # plain cells: styling 200,000 cells one by one costs seconds
     ws.append(
         [_styled(ws, book.total_label, bold=True)]
         + [_styled(ws, None) for _ in range(n_fixed - 1)]
         + [_styled(ws, v, bold=True) for v in book.totals]
     )
     for note in book.notes:
-        ws.append([note])
+        ws.append(xlsx_row([note]))
 
     ws2 = wb.create_sheet(book.sheet_names[1])
     for i in range(1, len(book.completeness_header) + 1):
@@ -235,15 +240,15 @@ def consolidated_xlsx(book: Workbook3, target: IO[bytes]) -> None:
     ws2.append([])
     ws2.append([_styled(ws2, h, bold=True, center=True) for h in book.completeness_header])
     for values in book.completeness_rows:
-        ws2.append(list(values))
+        ws2.append(xlsx_row(values))
 
     ws3 = wb.create_sheet(book.sheet_names[2])
     for i, w in enumerate((26, 30, 36, 80), start=1):
         ws3.column_dimensions[get_column_letter(i)].width = w
     ws3.append([_styled(ws3, h, bold=True, center=True) for h in book.texts_header])
     for values in book.text_rows:
-        ws3.append(list(values))
-    wb.save(target)
+        ws3.append(xlsx_row(values))
+    save_workbook(wb, target)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,17 +317,76 @@ class _Echo:
         return value
 
 
+class _SafeWriter:
+    """csv.writer whose every cell goes through the neutraliser."""
+
+    def __init__(self, out: Any, **kwargs: Any) -> None:
+        self._writer = csv.writer(out, **kwargs)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(neutralise_row("" if v is None else v for v in row))
+
+
+def csv_writer(out: Any, **kwargs: Any) -> _SafeWriter:
+    """A ``csv.writer`` for exports: no cell can start a formula."""
+    return _SafeWriter(out, **kwargs)
+
+
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """CSV text line by line, starting with a UTF-8 byte-order mark (so Excel reads the Chinese)."""
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow(row)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet cells
+
+
+def xlsx_cell(ws: Any, value: Any = None) -> WriteOnlyCell:
+    """A write-only cell holding ``value`` neutralised; text is always stored as text."""
+    c = WriteOnlyCell(ws, value=neutralise(value))
+    if isinstance(c.value, str):
+        c.data_type = "s"
+    return c
+
+
+def xlsx_row(values: Iterable[Any]) -> list[Any]:
+    """A row for ``ws.append``: cells already made (styled) are neutralised in place, plain values
+    are neutralised (so openpyxl stores text as text, never as a formula)."""
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, Cell):  # openpyxl's WriteOnlyCell() makes a Cell
+            _neutralise_cell(v)
+            out.append(v)
+        else:
+            out.append(neutralise(v))
+    return out
+
+
+def _neutralise_cell(c: Any) -> None:
+    if isinstance(c.value, str):
+        c.value = neutralise(c.value)
+        c.data_type = "s"
+
+
+def save_workbook(wb: Workbook, target: IO[bytes]) -> None:
+    """Save a workbook made for export. A normal (not write-only) workbook is walked first and
+    every cell neutralised, so a sheet filled with ``ws.cell(value=…)`` or ``ws.append`` can hold
+    no formula; write-only sheets are neutralised as rows are added (:func:`xlsx_row`)."""
+    if not wb.write_only:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is not None and not isinstance(c, MergedCell):
+                        _neutralise_cell(c)
+    wb.save(target)
 
 
 def _save(wb: Workbook) -> bytes:
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()
 
 

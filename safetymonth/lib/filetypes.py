@@ -5,8 +5,11 @@ text documents. Everything else is refused with a :class:`Refused` carrying a sh
 caller turns codes into words, see evidence/services.py). Rules beyond the magic bytes:
 
 - No markup or script anywhere in images and at the start of documents (``<script``, ``<?php``,
-  ``<html``, ``<svg``…), no zip appended to an image (a zip's end record in the last 64 KiB), no
-  JavaScript or launch actions in PDFs. Images must also decode fully (checked by the caller with
+  ``<html``, ``<svg``…), no zip appended to an image (a zip's end record in the last 64 KiB).
+- PDFs are parsed with pypdf (:func:`check_pdf`): every object, in compressed object streams too,
+  with name escapes such as ``/J#61vaScript`` decoded; any JavaScript, launch, embedded file or
+  automatic action (``/OpenAction``, ``/AA``) is refused, and so is a PDF that does not parse or
+  is encrypted. Images must also decode fully (checked by the caller with
   Pillow); the copy shown to users is re-encoded, so nothing hidden in a photo is ever served.
 - Videos must be a clean chain of ISO base media boxes from the first byte to the last (see
   safetymonth/lib/media.py): nothing prepended, nothing appended.
@@ -168,9 +171,67 @@ def sniff(path: Path | str, zip_limits: ZipLimits | None = None) -> FileType:
                 raise Refused("polyglot", "markup at the start")
             if _scan(fh, PDF_ACTIONS):
                 raise Refused("pdf_script", "JavaScript or launch action in the PDF")
+            check_pdf(path)
         elif ftype.key in {"docx", "xlsx"}:
             ftype = _office_type(path, zip_limits or ZipLimits())
     return ftype
+
+
+# Keys that hold or start something active in a PDF (ISO 32000 12.6 actions, 7.11 embedded files).
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/OpenAction", "/AA"}
+# Action types (/S) that run or load something.
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute", "/GoToE"}
+PDF_MAX_OBJECTS = 500_000
+
+
+def check_pdf(path: Path | str) -> None:
+    """Parse the PDF and refuse any script, launch, embedded file or automatic action, wherever it
+    hides: every object of the cross-reference table (objects in compressed object streams
+    included) and the trailer are walked, names come out of the parser decoded (``/J#61vaScript``
+    is ``/JavaScript``). A file pypdf cannot read, or that is encrypted, is refused."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    def walk(obj: object, seen: set[tuple[int, int]], depth: int = 0) -> None:
+        stack = [obj]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                ref = (item.idnum, item.generation)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                if len(seen) > PDF_MAX_OBJECTS:
+                    raise Refused("bad_pdf", "too many objects")
+                stack.append(item.get_object())
+            elif isinstance(item, DictionaryObject):  # a stream's dictionary too
+                for key, value in item.items():
+                    if str(key) in PDF_ACTIVE_KEYS:
+                        raise Refused("pdf_script", f"{key} in the PDF")
+                    if key == "/S" and isinstance(value, NameObject) and str(value) in PDF_ACTIVE_ACTIONS:
+                        raise Refused("pdf_script", f"action {value}")
+                    stack.append(value)
+            elif isinstance(item, ArrayObject):
+                stack.extend(item)
+
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            raise Refused("encrypted", "encrypted PDF")
+        seen: set[tuple[int, int]] = set()
+        walk(reader.trailer, seen)
+        ids = {idnum for table in reader.xref.values() for idnum in table} | set(reader.xref_objStm)
+        for idnum in sorted(ids):
+            if idnum == 0:
+                continue
+            generation = next((gen for gen, table in reader.xref.items() if idnum in table), 0)
+            walk(IndirectObject(idnum, generation, reader), seen)
+        if len(reader.pages) < 1:
+            raise Refused("bad_pdf", "no pages")
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser error means: not a PDF we can vouch for
+        raise Refused("bad_pdf", f"{type(exc).__name__}: {exc}") from exc
 
 
 def _magic(head: bytes) -> FileType | None:
@@ -307,6 +368,48 @@ def _office_type(path: Path, limits: ZipLimits) -> FileType:
     if XLSX_MAIN in types and "xl/workbook.xml" in names:
         return XLSX
     raise Refused("zip_other", "not a Word or Excel document")
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What an imported workbook may hold before openpyxl opens it. openpyxl (even read-only)
+    keeps the whole shared-strings table in memory and parses each sheet's XML: a 410 KB file of
+    repeated strings once grew a worker by 409 MB."""
+
+    max_shared_strings: int = 8 * 1024 * 1024  # xl/sharedStrings.xml, uncompressed
+    max_sheet: int = 64 * 1024 * 1024  # each xl/worksheets/*.xml, uncompressed
+    max_total: int = 160 * 1024 * 1024  # all members, uncompressed
+    max_ratio: int = 100  # uncompressed / compressed, for any member above 1 MB
+    max_entries: int = 1000
+
+
+def check_xlsx_package(fh: BinaryIO, limits: XlsxLimits | None = None) -> None:
+    """Refuse an xlsx whose zip declares members too large or too compressed, from the central
+    directory alone (nothing is decompressed). Python's zipfile never reads a member beyond its
+    declared size, so openpyxl stays within what was checked here. Codes: ``xlsx_strings``,
+    ``xlsx_sheet``, ``zip_bomb``, ``encrypted``, ``zip_other``."""
+    limits = limits or XlsxLimits()
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise Refused("zip_other", str(exc)) from exc
+    if len(infos) > limits.max_entries:
+        raise Refused("zip_bomb", f"{len(infos)} entries")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused("encrypted")
+        total += info.file_size
+        name = info.filename.lower()
+        if name == "xl/sharedstrings.xml" and info.file_size > limits.max_shared_strings:
+            raise Refused("xlsx_strings", f"{info.file_size} bytes of shared strings")
+        if name.startswith("xl/worksheets/") and info.file_size > limits.max_sheet:
+            raise Refused("xlsx_sheet", f"{info.filename}: {info.file_size} bytes")
+        if info.file_size > BLOCK and info.file_size / max(info.compress_size, 1) > limits.max_ratio:
+            raise Refused("zip_bomb", f"{info.filename}: ratio")
+    if total > limits.max_total:
+        raise Refused("zip_bomb", f"{total} bytes uncompressed")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from safetymonth.exports import writers
+from safetymonth.lib import filetypes
 
 MAX_ROWS = 5000
 # Stop reading a sheet after this many rows even if they are empty (formatting dragged to the end).
 MAX_SCANNED_ROWS = 50_000
+# Columns read from each row (the sheets have fewer than ten; a sheet declared 16,384 wide is cut).
+MAX_COLUMNS = 100
 EXAMPLE_MARKERS = ("（示例）", "(示例)")
 XLSX_MAGIC = b"PK\x03\x04"
 SHEET_TITLE = "企业名单"
@@ -155,27 +161,67 @@ def _build_table(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
     return table
 
 
+def check_xlsx_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would cost too much memory to read (shared strings, sheet XML,
+    compression ratio), judged from the zip's directory before openpyxl opens it."""
+    limits = filetypes.XlsxLimits(
+        max_shared_strings=settings.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES,
+        max_sheet=settings.IMPORT_XLSX_MAX_SHEET_BYTES,
+        max_ratio=settings.IMPORT_XLSX_MAX_RATIO,
+    )
+    try:
+        filetypes.check_xlsx_package(io.BytesIO(data), limits)
+    except filetypes.Refused as exc:
+        if exc.code in {"xlsx_strings", "xlsx_sheet", "zip_bomb"}:
+            raise ImportFileError(
+                _(
+                    "Excel 文件解压后过大（文字或表格数据超过 %(strings)s MB / %(sheet)s MB，或压缩比异常），"
+                    "可能是恶意文件，不能导入。请只保留需要导入的数据，或分成几个文件导入。"
+                )
+                % {
+                    "strings": limits.max_shared_strings // (1024 * 1024),
+                    "sheet": limits.max_sheet // (1024 * 1024),
+                }
+            ) from exc
+        if exc.code == "encrypted":
+            raise ImportFileError(_("Excel 文件设置了密码，请去掉密码后再导入。")) from exc
+        raise ImportFileError(
+            _("无法读取该 Excel 文件，文件可能已损坏。请在 Excel 中重新另存为 .xlsx 后再上传。")
+        ) from exc
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
         raise ImportFileError(
             _("无法读取该 Excel 文件，文件可能已损坏。请在 Excel 中重新另存为 .xlsx 后再上传。")
         ) from exc
+    cells = 0
+    max_cells = settings.IMPORT_MAX_CELLS
     try:
         if not wb.worksheets:
             raise ImportFileError(_("该 Excel 文件没有工作表。"))
         ws = wb.worksheets[0]
         try:
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for number, row in enumerate(rows, start=1):
                 if number > MAX_SCANNED_ROWS:
                     raise ImportFileError(_("文件超过 %(max)s 行数据，请分成几个文件导入。") % {"max": MAX_ROWS})
-                yield number, [cell_text(v) for v in row]
+                texts = [cell_text(v) for v in row]
+                cells += sum(1 for t in texts if t)
+                if cells > max_cells:
+                    raise ImportFileError(
+                        _("文件中填写的单元格超过 %(max)s 个，请删除无关的内容或分成几个文件导入。")
+                        % {"max": max_cells}
+                    )
+                yield number, texts
         except ImportFileError:
             raise
         except Exception as exc:  # a damaged sheet inside a valid zip
@@ -273,7 +319,7 @@ def example_row(industry: str, section: str) -> list[str]:
 
 def template_csv(industries: list[str], sections: list[str]) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = writers.csv_writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in COLUMNS])
     writer.writerow(example_row(industries[0] if industries else "", sections[0] if sections else ""))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -379,5 +425,5 @@ def template_xlsx(industries: list[str], sections: list[str]) -> bytes:
         dv.add(f"D2:D{MAX_ROWS + 1}")
 
     out = io.BytesIO()
-    wb.save(out)
+    writers.save_workbook(wb, out)  # no cell can hold a formula (docs/exports.md)
     return out.getvalue()

@@ -18,6 +18,17 @@ def _img(fmt: str, mode: str = "RGB") -> bytes:
     return buf.getvalue()
 
 
+def _pdf() -> bytes:
+    """A real one-page PDF (a PDF that does not parse is refused, see test_pdf_check.py)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def _ooxml(main: str, part: str, extra: dict[str, bytes] | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -53,7 +64,7 @@ def _write(tmp_path, data: bytes, name: str = "f.bin"):
         (_img("WEBP"), "webp"),
         (media.tiny_mp4(), "mp4"),
         (media.tiny_mp4(brand=b"qt  "), "mov"),
-        (b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", "pdf"),
+        (_pdf(), "pdf"),
         ("安全生产月活动总结\n参加人数：120 人\n".encode(), "txt"),
         ("安全生产月活动总结\n".encode("gb18030"), "txt"),
     ],

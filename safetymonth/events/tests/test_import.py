@@ -98,3 +98,14 @@ def test_file_level_problems(client, cast, settings):
     response = _post(client, cast, _xlsx([["drill", "x", "2021-06-10", "", "", 1]]))
     assert "文件过大" in response.content.decode()
     assert not Event.objects.exists()
+
+
+def test_shared_strings_bomb_refused_with_a_message(client, cast):
+    from safetymonth.orgs.tests.helpers import with_huge_shared_strings
+
+    upload = _xlsx([["lecture", "安全公开课", "2021-06-12 14:30", "", "", "80", "", ""]])
+    bomb = SimpleUploadedFile("events.xlsx", with_huge_shared_strings(upload.read()))
+    response = _post(client, cast, bomb)
+    assert response.status_code == 400  # the form again, with the message at the file field
+    assert "解压后过大" in response.content.decode()
+    assert not Event.objects.exists()

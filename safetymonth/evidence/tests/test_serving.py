@@ -183,3 +183,89 @@ def test_phone_photo_turned_upright_before_its_orientation_tag_is_stripped(clien
     assert top[2] > 150 and top[0] < 100  # the blue half is on top after a clockwise turn
     thumb = Image.open(io.BytesIO(_body(client.get(reverse("evidence:thumbnail", args=[m.public_id])))))
     assert thumb.height > thumb.width
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_pdf_is_served_sandboxed_as_a_download(client, cast):
+    """Chromium's PDF viewer ran a PDF's app.alert on the app's origin: PDFs (and every other
+    non-image file, copy or original) are attachments with a sandbox CSP."""
+    m = upload(cast, _pdf(), "签到表.pdf")
+    assert m.content_type == "application/pdf"
+    client.force_login(cast.section_staff)
+    for name in ("evidence:file", "evidence:original"):
+        r = client.get(reverse(name, args=[m.public_id]))
+        assert r.status_code == 200
+        assert r["Content-Disposition"].startswith("attachment")
+        assert "sandbox" in r["Content-Security-Policy"] and "default-src 'none'" in r["Content-Security-Policy"]
+        assert r["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pdf_with_script_refused_at_upload(client, cast):
+    from safetymonth.evidence.services import UploadRefused
+
+    data = _pdf().replace(b"/Type /Catalog", b"/Type /Catalog /Open#41ction << /S /J#61vaScript /J#53 (1) >>")
+    with pytest.raises(UploadRefused) as exc:
+        upload(cast, data, "a.pdf")
+    assert "脚本" in exc.value.message
+
+
+def test_every_byte_of_an_original_is_audited(client, cast):
+    data = mp4(mdat=bytes(range(256)) * 40)
+    m = upload(cast, data, "演练.mp4")
+    client.force_login(cast.section_staff)
+    url = reverse("evidence:original", args=[m.public_id])
+    entries = AuditEntry.objects.filter(action="export", object_id=m.public_id, actor=cast.section_staff)
+    part = client.get(url, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and _body(part) == data[:100]
+    assert entries.count() == 1
+    assert entries.get().changes == {"range": f"bytes 0-99/{len(data)}"}
+    assert client.get(url, headers={"Range": "bytes=100-"}).status_code == 206
+    assert client.get(url).status_code == 200
+    assert entries.count() == 3
+    assert client.get(url, headers={"Range": f"bytes={len(data)}-"}).status_code == 416
+    assert entries.count() == 3  # no byte left: nothing to audit
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=" + "9" * 5000 + "-",  # int() refuses more than 4,300 digits
+        "bytes=0-" + "9" * 5000,
+        "bytes=-" + "9" * 5000,
+        "bytes=" + "1" * 5000 + "-" + "2" * 5000,
+        "bytes=-5-",
+        "bytes=--5",
+        "bytes=5-2",
+        "bytes=0-1,5-6",
+        "bytes=0-1,-",
+        "bytes=-0",
+        "bytes=abc-def",
+        "bytes=٣-٤",  # Unicode digits are not digits here
+        "items=0-10",
+        "bytes = 0 - 10",
+        "\x00",
+        "bytes=",
+        "",
+    ],
+)
+def test_hostile_range_never_500(client, cast, header):
+    data = mp4(mdat=bytes(range(256)) * 10)
+    m = upload(cast, data, "演练.mp4")
+    client.force_login(cast.section_staff)
+    for name in ("evidence:file", "evidence:original"):
+        r = client.get(reverse(name, args=[m.public_id]), headers={"Range": header})
+        assert r.status_code in (200, 206, 416), (name, header[:20], r.status_code)
+        if r.status_code == 200:
+            assert _body(r) == data
+        elif r.status_code == 206:
+            start, end = r["Content-Range"].split()[1].split("/")[0].split("-")
+            assert _body(r) == data[int(start) : int(end) + 1]

@@ -315,7 +315,11 @@ def test_local_original_is_moved_not_copied(cast):
     assert oct(Path(material.file.path).stat().st_mode & 0o777) == oct(settings.FILE_UPLOAD_PERMISSIONS)
 
 
-def test_failure_after_the_move_fails_the_upload(cast, monkeypatch):
+def test_failure_after_the_original_is_stored_can_be_retried(cast, monkeypatch):
+    """Once the original was moved away from the partial folder, such a failure used to fail the
+    upload for good (“请重新上传”); the original is now a hard link and the partial file stays
+    until the row is committed (issue 11, item 5), so the upload stays receiving and finishes on
+    retry, with nothing left in storage from the failed attempt."""
     data = jpeg()
     session = start(cast, data)
     services.append_chunk(session, 0, io.BytesIO(data), len(data))
@@ -328,7 +332,11 @@ def test_failure_after_the_move_fails_the_upload(cast, monkeypatch):
         services.finish_upload(cast.enterprise_staff, session)
     assert Material.objects.count() == 0 and _stored_files() == []
     session.refresh_from_db()
-    assert session.status == UploadStatus.FAILED and "重新上传" in session.error
+    assert session.status == UploadStatus.RECEIVING and session.material_id is None
+    assert services.partial_path(session).read_bytes() == data
+    monkeypatch.undo()
+    material, _dup = services.finish_upload(cast.enterprise_staff, session)
+    assert material.file.open("rb").read() == data and len(_stored_files()) == 3
 
 
 def test_truncated_photo_refused(client_ent, cast):

@@ -298,3 +298,33 @@ def test_command_refuses_users_without_permission(cast, tmp_path):
         call_command("import_orgs", str(path), "--user", "leader")
     with pytest.raises(CommandError, match="没有这个用户"):
         call_command("import_orgs", str(path), "--user", "nobody")
+
+
+def test_shared_strings_bomb_is_refused_before_openpyxl_reads_it(cast, industries, monkeypatch):
+    from safetymonth.orgs.tests.helpers import with_huge_shared_strings
+
+    data = with_huge_shared_strings(xlsx_bytes([["甲公司", GOOD, "餐饮", "市场运行科"]]))
+    assert len(data) < 1024 * 1024
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open the file")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    result = run(cast, data)
+    assert not result.ok
+    assert "解压后过大" in result.file_error and "8 MB" in result.file_error
+
+
+def test_cell_cap(cast, industries, settings):
+    settings.IMPORT_MAX_CELLS = 10
+    rows = [[f"公司{i}", complete(f"91500104MA6{i:06d}"), "餐饮", "市场运行科"] for i in range(3)]
+    result = run(cast, xlsx_bytes(rows))
+    assert "单元格超过 10 个" in result.file_error
+    settings.IMPORT_MAX_CELLS = 250_000
+    assert run(cast, xlsx_bytes(rows)).ok  # a normal file still imports
+
+
+def test_wide_sheet_is_read_only_to_its_first_columns(cast, industries):
+    row = ["甲公司", GOOD, "餐饮", "市场运行科"]
+    wb_rows = [row + [""] * 200 + ["x"]]  # a stray cell in column 205
+    assert run(cast, xlsx_bytes(wb_rows)).ok

@@ -10,7 +10,10 @@ from safetymonth.evidence.services import sweep_uploads
 
 
 class Command(BaseCommand):
-    help = "Delete abandoned upload sessions and partial files older than the grace period."
+    help = (
+        "Delete abandoned upload sessions and partial files older than the grace period, and stored "
+        "evidence objects no material points to (older than EVIDENCE_ORPHAN_GRACE_HOURS)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,5 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = sweep_uploads(options["older_than"])
         self.stdout.write(
-            f"removed {result.sessions} upload session(s) and {result.orphan_files} stray partial file(s)"
+            f"removed {result.sessions} upload session(s) and {result.orphan_files} stray partial file(s); "
+            f"{result.orphan_objects} orphan stored object(s)"
         )
