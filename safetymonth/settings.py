@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "safetymonth.exports",
     "safetymonth.events",
     "safetymonth.evidence",
+    "safetymonth.hazards",
 ]
 
 MIDDLEWARE = [
