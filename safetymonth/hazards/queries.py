@@ -172,3 +172,87 @@ def published_cases(paths: list[str], start: dt.date, end: dt.date) -> Any:
         .filter(under_paths_q(paths, "org__path"))
         .filter(published_at__date__gte=start, published_at__date__lte=end)
     )
+
+
+@dataclass
+class LedgerFigure:
+    """A figure of the hazard ledger for one report's blank, shaped like events.services.Figure
+    (``own``, ``beneath``, ``total``) so the report form shows it beside the blank."""
+
+    code: str
+    figure: str  # a key of campaigns.definition.LEDGER_FIGURES
+    own: int = 0
+    beneath: int = 0
+    titles: list[str] = field(default_factory=list)
+    source: str = "ledger"
+
+    @property
+    def total(self) -> Any:
+        if self.figure == "typical_cases":
+            return "；".join(self.titles)
+        return self.own + self.beneath
+
+
+def ledger_figures(campaign: Any, org: Org, expected_kinds: list[str]) -> dict[str, LedgerFigure]:
+    """The ledger's figures for ``org``'s report in a campaign mapping ``ledger_figures``: hazards
+    found and rectified (verified) and exposure cases published within the campaign's dates, of the
+    org and of the orgs beneath it not expected to report (the roll-up rule of events). Three queries
+    at most (the orgs expected to report, hazards, cases); none when nothing is mapped."""
+    from safetymonth.events.services import owner_path, reporting_paths
+
+    mapping: dict[str, str] = dict(campaign.ledger_figures or {})
+    span = campaign.span()
+    if not mapping or span is None:
+        return {}
+    start, end = span
+    figures = {name: LedgerFigure(code=code, figure=name) for name, code in mapping.items()}
+    reporting = reporting_paths(org, expected_kinds)
+
+    def add(name: str, path: str, n: int) -> None:
+        fig = figures.get(name)
+        if fig is None or owner_path(path, reporting) != org.path:
+            return
+        if path == org.path:
+            fig.own += n
+        else:
+            fig.beneath += n
+
+    if "hazards_found" in figures or "hazards_rectified" in figures:
+        rows = (
+            Hazard.objects.filter(org__path__startswith=org.path)
+            .values("org__path")
+            .annotate(
+                found=Count("pk", filter=Q(found_on__gte=start, found_on__lte=end)),
+                rectified=Count(
+                    "pk", filter=Q(status=HazardStatus.CLOSED, verified_on__gte=start, verified_on__lte=end)
+                ),
+            )
+            .order_by()
+        )
+        for row in rows:
+            add("hazards_found", row["org__path"], row["found"])
+            add("hazards_rectified", row["org__path"], row["rectified"])
+    if "exposures_published" in figures or "typical_cases" in figures:
+        cases = published_cases([org.path], start, end).values_list("org__path", "title").order_by("published_at")
+        for path, title in cases:
+            add("exposures_published", path, 1)
+            fig = figures.get("typical_cases")
+            if fig is not None and owner_path(path, reporting) == org.path:
+                fig.titles.append(title)
+                if path == org.path:
+                    fig.own += 1
+                else:
+                    fig.beneath += 1
+    # no published case: no 典型案例 text to offer (and none to differ from what the unit writes)
+    return {fig.code: fig for fig in figures.values() if fig.figure != "typical_cases" or fig.titles}
+
+
+def recorded_for_round(rnd: Any, org: Org) -> Any:
+    """The figures the report page shows beside the blanks: events' (events.services) and the
+    ledger's, by indicator code."""
+    from safetymonth.events.services import figures_for_round
+
+    recorded = figures_for_round(rnd, org)
+    figures: dict[str, Any] = recorded.figures  # events' Figure and LedgerFigure share what the form reads
+    figures.update(ledger_figures(rnd.campaign, org, list(rnd.expected_kinds or [])))
+    return recorded
