@@ -477,8 +477,9 @@ def update_case(
 
 
 @transaction.atomic
-def publish_case(actor: User, case: ExposureCase) -> ExposureCase:
-    """Publish at /exposure/. Refused while the text holds a phone or ID number (names are warned
+def publish_case(actor: User, case: ExposureCase, *, at: dt.datetime | None = None) -> ExposureCase:
+    """Publish at /exposure/ (``at``: the publication time, for records entered afterwards; now by
+    default). Refused while the text holds a phone or ID number (names are warned
     about on the page: the detector cannot tell every name from an ordinary word)."""
     _require_expose(actor, case.org)
     hard = [f for f in personal_data.find(f"{case.title}\n{case.public_text}") if f.kind != personal_data.NAME]
@@ -490,7 +491,7 @@ def publish_case(actor: User, case: ExposureCase) -> ExposureCase:
             }
         )
     ExposureCase.objects.filter(pk=case.pk).update(
-        status=ExposureStatus.PUBLISHED, published_at=timezone.now(), withdrawn_at=None, updated_at=timezone.now()
+        status=ExposureStatus.PUBLISHED, published_at=at or timezone.now(), withdrawn_at=None, updated_at=timezone.now()
     )
     case.refresh_from_db()
     log_event(

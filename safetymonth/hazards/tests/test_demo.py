@@ -21,6 +21,14 @@ def test_demo_hazards_in_every_state_and_idempotent():
     assert major.missing_plan_parts() == [] and major.supervised and major.status == HazardStatus.RECTIFYING
     assert Hazard.objects.overdue().count() == 1
     assert ExposureCase.objects.published().count() == 2
+    # the 2021 report of the section shows them in item 3 (曝光问题隐患, 典型案例)
+    from safetymonth.campaigns.models import Round
+    from safetymonth.hazards.queries import ledger_figures
+    from safetymonth.orgs.models import Org
+
+    rnd = Round.objects.select_related("campaign").get(campaign__code="dadukou-commerce-2021")
+    figures = ledger_figures(rnd.campaign, Org.objects.get(name="市场运行科"), list(rnd.expected_kinds))
+    assert figures["hazards_exposed"].total == 2 and "灭火器" in figures["typical_cases_detail"].total
     before = (Hazard.objects.count(), ExposureCase.objects.count(), list(Hazard.objects.values_list("version")))
     call_command("load_demo", stdout=StringIO())
     assert (Hazard.objects.count(), ExposureCase.objects.count(), list(Hazard.objects.values_list("version"))) == before
