@@ -225,3 +225,16 @@ class CaseForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["photos"].choices = list(photo_choices)
         self.fields["photos"].widget.attrs["class"] = "form-check-input"
+
+
+class NewCaseForm(StyledFormMixin, forms.Form):
+    """A case the office writes itself (not from a registered hazard): the org by name."""
+
+    org = forms.CharField(
+        label=gettext_lazy("单位"),
+        max_length=120,
+        help_text=gettext_lazy("输入单位名称或统一社会信用代码"),
+        error_messages={"required": gettext_lazy("请输入曝光单位的名称。")},
+    )
+    title = CaseForm.base_fields["title"]
+    public_text = CaseForm.base_fields["public_text"]

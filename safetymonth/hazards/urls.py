@@ -12,6 +12,7 @@ urlpatterns = [
     path("statistics/", views_exports.statistics_page, name="statistics"),
     path("statistics.xlsx", views_exports.statistics_export, name="statistics_export"),
     path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
     path("cases/<str:public_id>/", views.case_edit, name="case_edit"),
     path("cases/<str:public_id>/publish/", views.case_publish, name="case_publish"),
     path("cases/<str:public_id>/withdraw/", views.case_withdraw, name="case_withdraw"),

@@ -27,6 +27,7 @@ from safetymonth.hazards.forms import (
     CaseForm,
     FilterForm,
     HazardForm,
+    NewCaseForm,
     PlanForm,
     QuickHazardForm,
     RectifyForm,
@@ -362,6 +363,35 @@ def case_create(request: HttpRequest, public_id: str) -> HttpResponse:
         public_text=hazard.description,
     )
     return redirect("hazards:case_edit", case.public_id)
+
+
+def case_new(request: HttpRequest) -> HttpResponse:
+    """The office writes a case of its own (a problem seen without a registered hazard)."""
+    user = _user(request)
+    perms.require(user, Perm.PUBLISH_EXPOSURE)
+    form = NewCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["org"].strip()
+        matches = list(
+            Org.objects.for_user(user, Perm.PUBLISH_EXPOSURE).filter(is_active=True).search(text).order_by("path")[:6]
+        )
+        exact = [o for o in matches if o.name == text]
+        if len(exact) == 1 or len(matches) == 1:
+            case = services.create_case(
+                user,
+                (exact or matches)[0],
+                title=form.cleaned_data["title"],
+                public_text=form.cleaned_data["public_text"],
+            )
+            return redirect("hazards:case_edit", case.public_id)
+        if matches:
+            form.add_error(
+                "org",
+                _("有多个单位符合：%(names)s。请输入完整名称。") % {"names": "、".join(o.name for o in matches[:5])},
+            )
+        else:
+            form.add_error("org", _("没有找到名为“%(text)s”的单位。") % {"text": text})
+    return render(request, "hazards/case_new.html", {"form": form})
 
 
 def _photo_choices(case: ExposureCase) -> list[tuple[str, str]]:

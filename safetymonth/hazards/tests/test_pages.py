@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from safetymonth.audit.models import AuditEntry
 from safetymonth.hazards import queries, services
-from safetymonth.hazards.models import ExposureStatus, Hazard, HazardLevel, HazardStatus
+from safetymonth.hazards.models import ExposureCase, ExposureStatus, Hazard, HazardLevel, HazardStatus
 from safetymonth.hazards.services_exports import LEDGER_COLUMNS
 from safetymonth.hazards.tests.helpers import category, make_case, make_hazard, make_photo
 
@@ -276,3 +276,17 @@ def test_dashboard_tiles_count_hazards_found_in_the_campaign(client, cast):
         "1",
         "1",
     )
+
+
+def test_office_writes_a_case_without_a_hazard(client, cast):
+    client.force_login(cast.office)
+    response = client.post(reverse("hazards:case_new"), {"org": "不存在的单位", "title": "t", "public_text": "x"})
+    assert 'data-field-error="org"' in response.content.decode() and "不存在的单位" in response.content.decode()
+    response = client.post(
+        reverse("hazards:case_new"), {"org": cast.enterprise.name, "title": "违规储存成品油", "public_text": "已查处。"}
+    )
+    case = ExposureCase.objects.get(title="违规储存成品油")
+    assert response.url == reverse("hazards:case_edit", args=[case.public_id])
+    assert case.hazard is None and case.org == cast.enterprise and case.status == ExposureStatus.DRAFT
+    services.publish_case(cast.office, case)
+    assert client.get(reverse("exposure:detail", args=[case.public_id])).status_code == 200
