@@ -38,6 +38,7 @@ TARGETS_MS = {
     "move_org (section with 5,000)": 1000,
 }
 TARGETS_MS.update(__import__("exports_bench").TARGETS_MS)  # dashboard and exports: bench/exports_bench.py
+TARGETS_MS.update(__import__("hazards_bench").TARGETS_MS)  # the hazard ledger: bench/hazards_bench.py
 DISTRICTS = 39
 SECTIONS_PER_DISTRICT = 12
 INSTITUTIONS_PER_DISTRICT = 3
@@ -187,6 +188,7 @@ def measure(total: int) -> dict:
         {"name": "move_org (section with 5,000)", "median_ms": statistics.median(samples), "max_ms": max(samples)}
     )
     results += __import__("exports_bench").measure_exports(pks, _time)
+    results += __import__("hazards_bench").measure_hazards(pks, _time, total)
     return {"orgs": pks["count"], "build_s": build_s, "results": results}
 
 

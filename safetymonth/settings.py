@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safetymonth.exports",
     "safetymonth.events",
     "safetymonth.evidence",
+    "safetymonth.hazards",
 ]
 
 MIDDLEWARE = [

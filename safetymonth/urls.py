@@ -15,6 +15,8 @@ urlpatterns = [
     path("exports/", include("safetymonth.exports.urls")),
     path("evidence/", include("safetymonth.evidence.urls")),
     path("events/", include("safetymonth.events.urls")),
+    path("hazards/", include("safetymonth.hazards.urls")),
+    path("exposure/", include("safetymonth.hazards.urls_public")),
     path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]

@@ -50,6 +50,17 @@ class Perm(StrEnum):
     # Event records (issue 7). RECORD: record/edit/import events of one's own org; VIEW: in the scope.
     RECORD_EVENTS = "events.record"
     VIEW_EVENTS = "events.view"
+    # Hazard ledger (issue 14). VIEW: read hazards in the scope; REGISTER: register hazards of orgs in
+    # the scope (an enterprise's staff: its own; a section's: the enterprises it supervises);
+    # RECTIFY: plan and record the rectification of one's own org's hazards (exact org, in
+    # hazards/permissions.py); VERIFY: set deadlines and verify (验收) hazards beneath;
+    # SUPERVISE: 挂牌督办 of major hazards; EXPOSE: choose, write, publish and withdraw public cases.
+    VIEW_HAZARDS = "hazards.view"
+    REGISTER_HAZARDS = "hazards.register"
+    RECTIFY_HAZARDS = "hazards.rectify"
+    VERIFY_HAZARDS = "hazards.verify"
+    SUPERVISE_HAZARDS = "hazards.supervise"
+    PUBLISH_EXPOSURE = "hazards.expose"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -70,10 +81,21 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_EVIDENCE,
             Perm.REVIEW_EVIDENCE,
             Perm.VIEW_EVENTS,
+            Perm.VIEW_HAZARDS,
+            Perm.SUPERVISE_HAZARDS,
+            Perm.PUBLISH_EXPOSURE,
         }
     ),
     Role.LEADER: frozenset(
-        {Perm.VIEW_ORGS, Perm.VIEW_REPORTS, Perm.VIEW_DASHBOARD, Perm.EXPORT, Perm.VIEW_EVIDENCE, Perm.VIEW_EVENTS}
+        {
+            Perm.VIEW_ORGS,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_DASHBOARD,
+            Perm.EXPORT,
+            Perm.VIEW_EVIDENCE,
+            Perm.VIEW_EVENTS,
+            Perm.VIEW_HAZARDS,
+        }
     ),
     Role.SECTION_STAFF: frozenset(
         {
@@ -90,6 +112,10 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.REVIEW_EVIDENCE,
             Perm.RECORD_EVENTS,
             Perm.VIEW_EVENTS,
+            Perm.VIEW_HAZARDS,
+            Perm.REGISTER_HAZARDS,
+            Perm.RECTIFY_HAZARDS,
+            Perm.VERIFY_HAZARDS,
         }
     ),
     Role.ENTERPRISE_STAFF: frozenset(
@@ -102,6 +128,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_EVIDENCE,
             Perm.RECORD_EVENTS,
             Perm.VIEW_EVENTS,
+            Perm.VIEW_HAZARDS,
+            Perm.REGISTER_HAZARDS,
+            Perm.RECTIFY_HAZARDS,
         }
     ),
     Role.TIP_HANDLER: frozenset({Perm.VIEW_ORGS, Perm.HANDLE_TIPS}),

@@ -389,6 +389,12 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
         event_types.append(d)
     if event_types:
         out["event_types"] = event_types
+    # Ledger figures (issue 14) likewise, in the order of LEDGER_FIGURES.
+    ledger = data.get("ledger_figures") or {}
+    if ledger:
+        out["ledger_figures"] = {k: ledger[k] for k in LEDGER_FIGURES if ledger.get(k)} | {
+            k: v for k, v in ledger.items() if k not in LEDGER_FIGURES
+        }
     return out
 
 
@@ -555,7 +561,53 @@ def semantic_problems(data: dict[str, Any], located: Located) -> list[Problem]:
                 )
             )
     problems += _event_type_problems(located, data)
+    problems += _ledger_problems(located, data)
     return _sorted(problems)
+
+
+# Figures the hazard ledger gives a form (issue 14), each with the indicator kind it fills.
+LEDGER_FIGURES: dict[str, str] = {
+    "hazards_found": "integer",
+    "hazards_rectified": "integer",
+    "exposures_published": "integer",
+    "typical_cases": "text",
+}
+
+
+def _ledger_problems(located: Located, data: dict[str, Any]) -> Iterator[Problem]:
+    """Ledger figures: known names; each names an indicator of the right kind in exactly one form,
+    not also filled by an event type (its figure would come from two places)."""
+    ledger = data.get("ledger_figures") or {}
+    found: dict[str, list[str]] = {}
+    for form in data.get("forms", []):
+        for item in form["items"]:
+            for ind in item.get("indicators", []):
+                found.setdefault(ind["code"], []).append(ind["kind"])
+    by_events = {t.get(k) for t in data.get("event_types", []) for k in ("count", "participants")} - {None}
+    seen: set[str] = set()
+    for name, code in ledger.items():
+        path: PathT = ("ledger_figures", name)
+        if name not in LEDGER_FIGURES:
+            yield located.problem(
+                path,
+                _("“%(name)s”不是隐患台账的数字；可选：%(names)s。")
+                % {"name": name, "names": "、".join(LEDGER_FIGURES)},
+            )
+            continue
+        kinds = found.get(code)
+        if not kinds:
+            yield located.problem(path, _("指标“%(code)s”不存在：请填写统计表中指标的代码。") % {"code": code})
+        elif len(kinds) > 1:
+            yield located.problem(path, _("指标代码“%(code)s”在多个统计表中出现，无法确定是哪一个。") % {"code": code})
+        elif kinds[0] != LEDGER_FIGURES[name]:
+            yield located.problem(
+                path,
+                _("“%(name)s”只能计入%(kind)s指标；“%(code)s”不是。")
+                % {"name": name, "kind": _("整数") if LEDGER_FIGURES[name] == "integer" else _("文字"), "code": code},
+            )
+        elif code in by_events or code in seen:
+            yield located.problem(path, _("指标“%(code)s”已由其他数字计入，一个指标只能有一个来源。") % {"code": code})
+        seen.add(code)
 
 
 def _event_type_problems(located: Located, data: dict[str, Any]) -> Iterator[Problem]:

@@ -151,6 +151,9 @@ class Campaign(models.Model):
     slogans_note = models.CharField(_("标语说明"), max_length=200, blank=True)
     printed_by = models.CharField(_("印发单位"), max_length=120, blank=True)
     printed_date = models.DateField(_("印发日期"), null=True, blank=True)
+    # Indicators filled from the hazard ledger (issue 14): {figure: indicator code}, figures in
+    # definition.LEDGER_FIGURES; see docs/hazards.md.
+    ledger_figures = models.JSONField(_("隐患台账取数"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

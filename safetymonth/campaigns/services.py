@@ -145,6 +145,7 @@ def campaign_to_data(campaign: Campaign) -> dict[str, Any]:
                 "order", "code"
             )
         ],
+        "ledger_figures": dict(campaign.ledger_figures or {}),
     }
     return definition.canonical(raw)
 
@@ -292,6 +293,7 @@ def _apply(campaign: Campaign | None, data: dict[str, Any], orgs: ResolvedOrgs) 
     campaign.slogans_note = slogans["note"]
     campaign.printed_by = data["printed_by"]
     campaign.printed_date = _date(data.get("printed_date"))
+    campaign.ledger_figures = dict(data.get("ledger_figures") or {})
     if campaign.pk is None:
         campaign.save()
     else:
@@ -659,6 +661,10 @@ def _rename_code(data: dict[str, Any], old: str, new: str) -> None:
         for key in ("count", "participants"):
             if et.get(key) == old:
                 et[key] = new
+    ledger = data.get("ledger_figures") or {}
+    for name, code in ledger.items():
+        if code == old:
+            ledger[name] = new
 
 
 def _follow_markers(data: dict[str, Any]) -> None:
@@ -704,6 +710,9 @@ def apply_edit(data: dict[str, Any], edit: DefinitionEdit) -> dict[str, Any]:
                 for key in ("count", "participants"):
                     if et.get(key) == gone["code"]:
                         del et[key]
+            ledger = data.get("ledger_figures") or {}
+            for name in [n for n, code in ledger.items() if code == gone["code"]]:
+                del ledger[name]
     elif edit.op == "move":
         parent = _walk(data, edit.path[:-1])
         here = int(edit.path[-1])

@@ -19,6 +19,7 @@ NAV = [
     ("evidence:gallery", _("佐证材料"), Perm.VIEW_EVIDENCE),
     ("evidence:upload", _("上传材料"), Perm.UPLOAD_EVIDENCE),
     ("events:list", _("活动记录"), Perm.VIEW_EVENTS),
+    ("hazards:list", _("隐患台账"), Perm.VIEW_HAZARDS),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]

@@ -23,6 +23,8 @@ from safetymonth.dashboard.forms import DashboardFilterForm, round_key
 from safetymonth.events.services import backed_share
 from safetymonth.exports.forms import ExportOptionsForm
 from safetymonth.exports.views import export_response
+from safetymonth.hazards.models import Hazard
+from safetymonth.hazards.queries import tiles as hazard_tiles
 from safetymonth.orgs.models import Org, OrgKind
 from safetymonth.reports import permissions as report_perms
 from safetymonth.reports import services as report_services
@@ -113,6 +115,11 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
         ]
     labels = services.chart_labels()
     chart = services.chart_data(result, items, by_group, main, labels)
+    # Issue 14: the hazard ledger over the subtree, found within the campaign's dates (one query).
+    hazards = None
+    if perms.can(user, Perm.VIEW_HAZARDS, base):
+        span = rnd.campaign.span()
+        hazards = hazard_tiles(Hazard.objects.filter(org__path__startswith=base.path), *(span or (None, None)))
     return render(
         request,
         "dashboard/campaign.html",
@@ -136,6 +143,7 @@ def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpR
             "export_query": urlencode({"counting": counting}),
             "base_has_report": base.path in reports,
             "backed": backed.total,
+            "hazards": hazards,
         },
     )
 

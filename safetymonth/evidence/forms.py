@@ -20,6 +20,8 @@ class StartUploadForm(forms.Form):
     item = forms.CharField(max_length=60, required=False)
     indicator = forms.CharField(max_length=60, required=False)
     event = forms.CharField(max_length=32, required=False)
+    hazard = forms.CharField(max_length=32, required=False)
+    phase = forms.ChoiceField(choices=[("", ""), ("before", "before"), ("after", "after")], required=False)
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     description = forms.CharField(label=_("说明"), max_length=2000, required=False)
     name = FileNameField(label=_("文件名"), max_length=1000)

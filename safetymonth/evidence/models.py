@@ -35,10 +35,19 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", _("未采纳")
 
 
-def place_key(item_id: int | None, indicator_id: int | None, event_id: int | None) -> str:
+class HazardPhase(models.TextChoices):
+    BEFORE = "before", _("整改前")
+    AFTER = "after", _("整改后")
+
+
+def place_key(
+    item_id: int | None, indicator_id: int | None, event_id: int | None, hazard_id: int | None = None, phase: str = ""
+) -> str:
     """One string naming where a material sits, so 'the same file at the same place' is one
-    portable unique constraint (NULLs would make a multi-column constraint useless)."""
-    return f"i{item_id or 0}.n{indicator_id or 0}.e{event_id or 0}"
+    portable unique constraint (NULLs would make a multi-column constraint useless). A hazard's
+    photos (before/after) add their own part; other places keep their original keys."""
+    key = f"i{item_id or 0}.n{indicator_id or 0}.e{event_id or 0}"
+    return f"{key}.h{hazard_id}{phase[:1]}" if hazard_id else key
 
 
 class MaterialQuerySet(models.QuerySet["Material"]):
@@ -82,6 +91,15 @@ class Material(models.Model):
         on_delete=models.SET_NULL,
         related_name="materials",
     )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="materials",
+    )
+    hazard_phase = models.CharField(_("整改前后"), max_length=8, choices=HazardPhase.choices, blank=True)
     place = models.CharField(max_length=40, editable=False)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
@@ -149,8 +167,10 @@ class Material(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.place = place_key(self.item_id, self.indicator_id, self.event_id)
-        if kwargs.get("update_fields") is not None and {"item", "indicator", "event"} & set(kwargs["update_fields"]):
+        self.place = place_key(self.item_id, self.indicator_id, self.event_id, self.hazard_id, self.hazard_phase)
+        if kwargs.get("update_fields") is not None and {"item", "indicator", "event", "hazard", "hazard_phase"} & set(
+            kwargs["update_fields"]
+        ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "place"}
         super().save(*args, **kwargs)
 
@@ -177,6 +197,8 @@ class UploadSession(models.Model):
         "campaigns.Indicator", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    hazard_phase = models.CharField(max_length=8, blank=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     original_name = models.CharField(max_length=255)

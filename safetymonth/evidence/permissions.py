@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -30,6 +30,16 @@ def can_upload(user: User, org: Org) -> bool:
         mine.pk == org.pk and Perm.UPLOAD_EVIDENCE in ROLE_PERMS.get(role, ())
         for role, _path, mine in _memberships(user)
     )
+
+
+def may_upload_at(user: User, org: Org, hazard: Any = None) -> bool:
+    """Staff of the org itself; for a hazard's photos, whoever may work on that hazard (a section's
+    inspector photographs what it finds in an enterprise it supervises): hazards.permissions."""
+    if hazard is not None:
+        from safetymonth.hazards.permissions import can_add_photos
+
+        return hazard.org_id == org.pk and can_add_photos(user, hazard)
+    return can_upload(user, org)
 
 
 def upload_orgs(user: User) -> list[Org]:
@@ -63,7 +73,7 @@ def get_material_for_user(user: User, public_id: str, perm: str | None = None) -
 def get_session_for_user(user: User, public_id: str) -> UploadSession:
     """The user's own upload session (else 404), and still allowed to upload there (else 403)."""
     session = (
-        UploadSession.objects.select_related("org", "campaign", "item", "indicator", "event")
+        UploadSession.objects.select_related("org", "campaign", "item", "indicator", "event", "hazard")
         .filter(public_id=public_id, user=user)
         .first()
         if user.is_authenticated
@@ -71,6 +81,6 @@ def get_session_for_user(user: User, public_id: str) -> UploadSession:
     )
     if session is None:
         raise Http404
-    if not can_upload(user, session.org):
+    if not may_upload_at(user, session.org, session.hazard):
         raise PermissionDenied
     return session

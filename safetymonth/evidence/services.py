@@ -36,7 +36,7 @@ from safetymonth.audit.services import log_event
 from safetymonth.campaigns.models import CampaignStatus
 from safetymonth.evidence import derivatives, storage
 from safetymonth.evidence.models import Material, UploadSession, UploadStatus, place_key
-from safetymonth.evidence.permissions import can_upload
+from safetymonth.evidence.permissions import may_upload_at
 from safetymonth.lib import filetypes
 from safetymonth.lib.filetypes import Refused
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from safetymonth.accounts.models import User
     from safetymonth.campaigns.models import Campaign, Indicator, Item
     from safetymonth.events.models import Event
+    from safetymonth.hazards.models import Hazard
     from safetymonth.orgs.models import Org
 
 BLOCK = 1024 * 1024
@@ -151,6 +152,8 @@ class Place:
     item: Item | None = None
     indicator: Indicator | None = None
     event: Event | None = None
+    hazard: Hazard | None = None
+    hazard_phase: str = ""
 
     @property
     def key(self) -> str:
@@ -158,6 +161,8 @@ class Place:
             self.item.pk if self.item else None,
             self.indicator.pk if self.indicator else None,
             self.event.pk if self.event else None,
+            self.hazard.pk if self.hazard else None,
+            self.hazard_phase,
         )
 
 
@@ -167,7 +172,7 @@ def start_upload(
     """Open a resumable upload. Refused up front when the campaign is not open, the user may not
     upload for the org, the file is empty, or the declared size is above the limit for the kind
     its name suggests (the kind found in the bytes is checked again at the end)."""
-    if not can_upload(actor, place.org):
+    if not may_upload_at(actor, place.org, place.hazard):
         raise PermissionDenied
     if place.campaign.status != CampaignStatus.PUBLISHED:
         raise UploadRefused("campaign_closed", _("这个活动不在进行中，不能上传材料。"), status=400)
@@ -187,6 +192,8 @@ def start_upload(
         item=place.item,
         indicator=place.indicator,
         event=place.event,
+        hazard=place.hazard,
+        hazard_phase=place.hazard_phase if place.hazard else "",
         title=(title.strip() or name)[:200],
         description=description.strip(),
         original_name=name,
@@ -318,7 +325,7 @@ def _link(path: Path, workdir: Path) -> Path:
 
 
 def _existing(session: UploadSession, sha256: str) -> Material | None:
-    key = place_key(session.item_id, session.indicator_id, session.event_id)
+    key = place_key(session.item_id, session.indicator_id, session.event_id, session.hazard_id, session.hazard_phase)
     return Material.objects.filter(
         org_id=session.org_id, campaign_id=session.campaign_id, place=key, sha256=sha256
     ).first()
@@ -327,7 +334,7 @@ def _existing(session: UploadSession, sha256: str) -> Material | None:
 def finish_upload(actor: User, session: UploadSession) -> tuple[Material, bool]:
     """Check, store and record a completely received upload: (material, duplicate). A file
     already at the same place is recognised and that material returned (nothing stored twice)."""
-    if not can_upload(actor, session.org) or session.user_id != actor.pk:
+    if not may_upload_at(actor, session.org, session.hazard) or session.user_id != actor.pk:
         raise PermissionDenied
     try:
         fh = _open_locked(partial_path(session))
@@ -400,6 +407,8 @@ def _store(actor: User, session: UploadSession, path: Path) -> tuple[Material, b
                     item=session.item,
                     indicator=session.indicator,
                     event=session.event,
+                    hazard=session.hazard,
+                    hazard_phase=session.hazard_phase,
                     title=session.title,
                     description=session.description,
                     kind=ftype.kind,

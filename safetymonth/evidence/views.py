@@ -55,15 +55,32 @@ def _user(request: HttpRequest) -> User:
 
 
 def resolve_place(
-    user: User, campaign_id: str, org_id: str, item: str = "", indicator: str = "", event: str = ""
+    user: User,
+    campaign_id: str,
+    org_id: str,
+    item: str = "",
+    indicator: str = "",
+    event: str = "",
+    hazard: str = "",
+    phase: str = "",
 ) -> services.Place:
     """Campaign and org the user sees (else 404), may upload for (else 403), and the item,
-    indicator (by code within the campaign) or event (by public id, of that org and campaign)."""
+    indicator (by code within the campaign), event (by public id, of that org and campaign) or
+    hazard (by public id, of that org; its photos before or after rectification)."""
     campaign = get_campaign_for_user(user, campaign_id)
     org = perms.get_org_for_user(user, org_id)
-    if not ev_perms.can_upload(user, org):
+    found_hazard = None
+    if hazard:
+        from safetymonth.hazards.permissions import get_hazard_for_user
+
+        found_hazard = get_hazard_for_user(user, hazard)
+        if found_hazard.org_id != org.pk:
+            raise Http404
+    if not ev_perms.may_upload_at(user, org, found_hazard):
         raise PermissionDenied
-    place = services.Place(campaign=campaign, org=org)
+    place = services.Place(
+        campaign=campaign, org=org, hazard=found_hazard, hazard_phase=(phase or "before") if found_hazard else ""
+    )
     if indicator:
         place.indicator = (
             Indicator.objects.select_related("item").filter(form__campaign=campaign, code=indicator).first()
@@ -135,7 +152,16 @@ def upload_start(request: HttpRequest) -> HttpResponse:
         errors = _errors(form)
         return _json_error(next(iter(errors.values()))[0], 400, errors=errors)
     data = form.cleaned_data
-    place = resolve_place(user, data["campaign"], data["org"], data["item"], data["indicator"], data["event"])
+    place = resolve_place(
+        user,
+        data["campaign"],
+        data["org"],
+        data["item"],
+        data["indicator"],
+        data["event"],
+        data["hazard"],
+        data["phase"],
+    )
     try:
         session = services.start_upload(
             user,
@@ -273,6 +299,9 @@ def material_cards(request: HttpRequest) -> HttpResponse:
     event = request.GET.get("event", "")
     if event:
         qs = qs.filter(event__public_id=event)
+    hazard = request.GET.get("hazard", "")
+    if hazard:
+        qs = qs.filter(hazard__public_id=hazard, hazard_phase=request.GET.get("phase", ""))
     return render(request, "evidence/_material_cards.html", {"materials": qs[:48]})
 
 

@@ -394,3 +394,27 @@ def _save_doc(doc: DocumentType) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# A plain table (the hazard ledger 台账): title, one header row, rows streamed in write-only mode
+
+
+def table_xlsx(
+    title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], target: IO[bytes], widths: Sequence[int] = ()
+) -> None:
+    """Write one sheet into ``target`` (a temporary file); rows are written as they come, so memory
+    stays flat whatever their number."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31] if len(title) <= 31 else "Sheet1")
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A3"
+    cell = WriteOnlyCell(ws, value=title)
+    cell.font = Font(name=XLSX_TITLE_FONT, size=16)
+    ws.append([cell])
+    ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(header), max_row=1))
+    ws.append([_styled(ws, h, bold=True, center=True) for h in header])
+    for values in rows:
+        ws.append(list(values))
+    wb.save(target)

@@ -21,7 +21,7 @@ from safetymonth.accounts.permissions import Perm
 from safetymonth.campaigns.models import Round
 from safetymonth.campaigns.permissions import can_on_campaign, get_campaign_for_user
 from safetymonth.campaigns.services import check_values
-from safetymonth.events.services import figures_for_round
+from safetymonth.hazards.queries import recorded_for_round
 from safetymonth.orgs.models import Org
 from safetymonth.reports import history as history_diff
 from safetymonth.reports import permissions as report_perms
@@ -124,7 +124,7 @@ def _entry_context(
         "comment_errors": comment_errors or {},
         "version": version,
         "conflict": conflict,
-        "recorded": figures_for_round(report.round, report.org),
+        "recorded": recorded_for_round(report.round, report.org),
     }
     if conflict is not None:
         current = Report.objects.select_related("org").get(pk=report.pk)
@@ -255,7 +255,7 @@ def _detail_context(user: User, report: Report, review_form: ReviewForm | None =
         "can_reopen": report_perms.can_reopen(user, report) and report.status == ReportStatus.APPROVED,
         "review_form": review_form or ReviewForm(),
         "events": list(report.events.select_related("actor").order_by("-at", "-pk")[:10]),
-        "recorded": figures_for_round(report.round, report.org),
+        "recorded": recorded_for_round(report.round, report.org),
     }
 
 

@@ -204,6 +204,8 @@
       form.append("item", d.item || "");
       form.append("indicator", d.indicator || "");
       form.append("event", d.event || "");
+      form.append("hazard", d.hazard || "");
+      form.append("phase", d.phase || "");
       form.append("title", row.node.querySelector("[data-title-input]").value);
       form.append("description", row.node.querySelector("[data-description-input]").value);
       form.append("name", row.file.name);

@@ -48,11 +48,13 @@ def test_add_and_refusals(client, cast):
     campaign.refresh_from_db()
     html = response.content.decode()
     assert "已由" in html and not EventType.objects.filter(campaign=campaign, code="hazard_sweep").exists()
+    # (hazards_exposed, used here before issue 14, is now filled from the hazard ledger: another
+    # indicator no event type fills keeps the same check)
     response = client.post(
         add,
-        {"version": campaign.version, "code": "hazard_sweep", "name": "事故隐患大扫除", "count": "hazards_exposed"},
+        {"version": campaign.version, "code": "hazard_sweep", "name": "事故隐患大扫除", "count": "meeting_briefings"},
     )
-    assert EventType.objects.get(campaign=campaign, code="hazard_sweep").count_indicator.code == "hazards_exposed"
+    assert EventType.objects.get(campaign=campaign, code="hazard_sweep").count_indicator.code == "meeting_briefings"
     campaign.refresh_from_db()
     make_event(cast, cast.enterprise, "drill")
     delete = reverse("campaigns:row_delete", args=[campaign.public_id, "event_types", _index(campaign, "drill")])

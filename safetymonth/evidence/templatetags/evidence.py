@@ -1,4 +1,4 @@
-"""``{% load evidence %}{% evidence_uploader campaign org item=None indicator=None event=None %}``:
+"""``{% load evidence %}{% evidence_uploader campaign org item=None indicator=None event=None hazard=None phase="" %}``:
 the upload widget (drag-and-drop, several files, camera, progress, resume) for one place. Renders
 nothing for a user who may not upload for ``org``. Public interface for other pages; see
 docs/evidence.md."""
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.urls import reverse
 
-from safetymonth.evidence.permissions import can_upload
+from safetymonth.evidence.permissions import may_upload_at
 from safetymonth.evidence.services import human_size
 from safetymonth.lib import filetypes
 
@@ -21,12 +21,19 @@ register = template.Library()
 
 @register.inclusion_tag("evidence/_uploader.html", takes_context=True)
 def evidence_uploader(
-    context: template.Context, campaign: Any, org: Any, item: Any = None, indicator: Any = None, event: Any = None
+    context: template.Context,
+    campaign: Any,
+    org: Any,
+    item: Any = None,
+    indicator: Any = None,
+    event: Any = None,
+    hazard: Any = None,
+    phase: str = "",
 ) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     allowed = bool(user is not None and user.is_authenticated and campaign is not None and org is not None)
-    allowed = allowed and can_upload(user, org)
+    allowed = allowed and may_upload_at(user, org, hazard)
     if not allowed:
         return {"allowed": False}
     if indicator is not None and item is None:
@@ -38,6 +45,7 @@ def evidence_uploader(
             item.code if item is not None else "",
             indicator.code if indicator is not None else "",
             event.public_id if event is not None else "",
+            *([hazard.public_id, phase] if hazard is not None else []),
         ]
     )
     return {
@@ -47,6 +55,8 @@ def evidence_uploader(
         "item": item,
         "indicator": indicator,
         "event": event,
+        "hazard": hazard,
+        "phase": phase if hazard is not None else "",
         "place": place,
         "csrf": get_token(request),
         "start_url": reverse("evidence:upload_start"),

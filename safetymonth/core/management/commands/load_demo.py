@@ -28,6 +28,7 @@ from safetymonth.audit.services import log_event
 from safetymonth.campaigns.demo import load_demo_campaigns
 from safetymonth.events.demo import load_demo_events
 from safetymonth.evidence.demo import load_demo_materials
+from safetymonth.hazards.demo import load_demo_hazards
 from safetymonth.lib.uscc import ALPHABET, complete
 from safetymonth.orgs.models import Industry, Org, OrgKind
 from safetymonth.orgs.services import create_org
@@ -270,6 +271,7 @@ STEPS: list[Callable[[Demo], None]] = [
     load_demo_campaigns,
     load_demo_events,
     load_demo_materials,
+    load_demo_hazards,
 ]
 
 
