@@ -155,6 +155,4 @@ def tip_reveal(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             for msg in exc.message_dict.get("reason", exc.messages):
                 form.add_error("reason", msg)
-    response = render(request, "tipoffs/reveal.html", {"tip": tip, "form": form, "identity": identity})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "tipoffs/reveal.html", {"tip": tip, "form": form, "identity": identity})
