@@ -24,7 +24,7 @@ SESSION_KEY = "tipoff"
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer would send Origin: null and fail CSRF
     return response
 
 
