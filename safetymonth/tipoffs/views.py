@@ -134,12 +134,13 @@ def tip_convert(request: HttpRequest, public_id: str) -> HttpResponse:
     error = None
     if form.is_valid():
         try:
-            hazard = services.convert_tip_to_hazard(request.user, tip, **form.cleaned_data)
+            services.convert_tip_to_hazard(request.user, tip, **form.cleaned_data)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("已转为隐患。"))
-            return redirect("hazards:detail", public_id=hazard.public_id)
+            # back to the tip: a tip handler does not read the hazard ledger (no hazards.view)
+            return redirect("tipoffs:detail", public_id=tip.public_id)
     return render(request, "tipoffs/detail.html", _detail_context(request, tip, convert_form=form, error=error))
 
 

@@ -185,3 +185,16 @@ def test_handler_pages_walk(cast, client):
     client.post(reverse("tipoffs:act", args=[tip.public_id]), {"action": "message", "text": "请问是几点？"})
     assert tip.messages.count() == 1
     assert client.get(reverse("tipoffs:list"), {"status": "accepted"}).status_code == 200
+
+
+def test_handler_converts_from_the_tip_page_and_stays_on_it(cast, client):
+    tip = tip_in(cast, "verified")
+    client.force_login(cast.tip_handler)
+    category = HazardCategory.objects.filter(is_active=True).first()
+    r = client.post(
+        reverse("tipoffs:convert", args=[tip.public_id]),
+        {"category": category.pk, "level": "general", "place": "罩棚", "description": "违规卸油"},
+    )
+    assert r.status_code == 302 and r["Location"] == reverse("tipoffs:detail", args=[tip.public_id])
+    page = client.get(r["Location"]).content.decode()
+    assert "已登记" in page
