@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safetymonth.events",
     "safetymonth.evidence",
     "safetymonth.hazards",
+    "safetymonth.tipoffs",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,40 @@ EVIDENCE_X_ACCEL_REDIRECT = env_str("EVIDENCE_X_ACCEL_REDIRECT", "")
 # --- Audit log archive (docs/security.md, "Audit log") ----------------------------------------
 # archive_audit writes the removed entries here (JSON lines with their chain hashes); keep it backed up.
 AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
+# --- Tip-offs (docs/tipoffs.md) -------------------------------------------------------------
+# Fernet keys (comma-separated, newest first) that seal reporters' identities and the text of
+# tips at rest. Production refuses to start without one; development uses a fixed, public key.
+DEV_TIP_KEY = "ZGV2LW9ubHktdGlwLWtleS1ub3QtZm9yLXByb2R1Y3Q="  # noqa: S105
+TIP_ENCRYPTION_KEYS = env_list("TIP_ENCRYPTION_KEYS", [] if PRODUCTION else [DEV_TIP_KEY])
+if PRODUCTION and (not TIP_ENCRYPTION_KEYS or DEV_TIP_KEY in TIP_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "SAFETYMONTH_ENV=production needs TIP_ENCRYPTION_KEYS (python -c 'from cryptography.fernet import "
+        "Fernet; print(Fernet.generate_key().decode())')."
+    )
+# Clocks (days): acknowledge, verify (+ one approved extension), feedback after verification.
+TIP_ACKNOWLEDGE_DAYS = env_int("TIP_ACKNOWLEDGE_DAYS", 5)
+TIP_VERIFY_DAYS = env_int("TIP_VERIFY_DAYS", 60)
+TIP_EXTENSION_DAYS = env_int("TIP_EXTENSION_DAYS", 30)
+TIP_FEEDBACK_DAYS = env_int("TIP_FEEDBACK_DAYS", 10)
+# A closed tip's identity is purged this many days after closing (manage.py purge_tip_identities).
+TIP_IDENTITY_RETENTION_DAYS = env_int("TIP_IDENTITY_RETENTION_DAYS", 365)
+# Abuse: tips per address per hour with and without the browser's proof-of-work, wrong receipt
+# codes per address per 15 minutes, the proof-of-work's difficulty (leading zero bits of SHA-256).
+TIP_RATE_PER_HOUR = env_int("TIP_RATE_PER_HOUR", 5)
+TIP_RATE_PER_HOUR_NO_POW = env_int("TIP_RATE_PER_HOUR_NO_POW", 2)
+TIP_RECEIPT_FAILURES = env_int("TIP_RECEIPT_FAILURES", 10)
+TIP_POW_BITS = env_int("TIP_POW_BITS", 16)
+TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 5000)
+# Rewards (安监总财〔2018〕19号): rate of the fine, floor, cap, per concealed death by accident class.
+TIP_REWARD_RATE = env_str("TIP_REWARD_RATE", "0.15")
+TIP_REWARD_MIN = env_int("TIP_REWARD_MIN", 3000)
+TIP_REWARD_MAX = env_int("TIP_REWARD_MAX", 300000)
+TIP_REWARD_PER_DEATH = {
+    "general": env_int("TIP_REWARD_DEATH_GENERAL", 30000),
+    "larger": env_int("TIP_REWARD_DEATH_LARGER", 40000),
+    "major": env_int("TIP_REWARD_DEATH_MAJOR", 50000),
+    "especially_major": env_int("TIP_REWARD_DEATH_ESPECIALLY_MAJOR", 60000),
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

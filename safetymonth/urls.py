@@ -17,6 +17,8 @@ urlpatterns = [
     path("events/", include("safetymonth.events.urls")),
     path("hazards/", include("safetymonth.hazards.urls")),
     path("exposure/", include("safetymonth.hazards.urls_public")),
+    path("tipoffs/", include("safetymonth.tipoffs.urls")),
+    path("tips/", include("safetymonth.tipoffs.urls_public")),
     path("api/v1/", api_urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ _SCRUB = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
+    "TIP_ENCRYPTION_KEYS",
     # set by tests/browser/conftest.py for Playwright; check --deploy rightly refuses it
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -71,6 +73,7 @@ def _production(**extra: str) -> dict[str, str]:
         "SAFETYMONTH_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "example.gov.cn",
+        "TIP_ENCRYPTION_KEYS": "kA7lD2ZfL0x1m0sPq9Yw3cVb8nT5rE6uI4oP2aS1dF0=",
         **extra,
     }
 
@@ -97,6 +100,17 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     result = _manage(tmp_path, "check", "--deploy", **_production(SECRET_KEY="too-short"))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_missing_or_dev_tip_key(tmp_path):
+    env = _production()
+    del env["TIP_ENCRYPTION_KEYS"]
+    result = _manage(tmp_path, "check", "--deploy", **env)
+    assert result.returncode != 0
+    assert "TIP_ENCRYPTION_KEYS" in result.stderr
+    dev = _manage(tmp_path, "check", "--deploy", **_production(TIP_ENCRYPTION_KEYS=django_settings.DEV_TIP_KEY))
+    assert dev.returncode != 0
+    assert "TIP_ENCRYPTION_KEYS" in dev.stderr
 
 
 def test_production_refuses_debug(tmp_path):

@@ -61,6 +61,10 @@ class Perm(StrEnum):
     VERIFY_HAZARDS = "hazards.verify"
     SUPERVISE_HAZARDS = "hazards.supervise"
     PUBLISH_EXPOSURE = "hazards.expose"
+    # Tip-offs (issue 15). HANDLE_TIPS (above): triage, transfer, verify, reveal identities (tip
+    # handlers only). VERIFY_TIPS: a section's staff read the matter of tips transferred to the
+    # section (never who reported them).
+    VERIFY_TIPS = "tipoffs.verify"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -116,6 +120,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.REGISTER_HAZARDS,
             Perm.RECTIFY_HAZARDS,
             Perm.VERIFY_HAZARDS,
+            Perm.VERIFY_TIPS,
         }
     ),
     Role.ENTERPRISE_STAFF: frozenset(

@@ -8,13 +8,19 @@ from django.http import HttpRequest, HttpResponse
 
 from safetymonth.audit.context import client_ip, reset_request_context, set_request_context
 
+# Public tip-off pages: the reporter's address and user agent are recorded nowhere (docs/tipoffs.md).
+UNRECORDED_PREFIXES = ("/tips/",)
+
 
 class AuditContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_request_context(client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
+        if request.path_info.startswith(UNRECORDED_PREFIXES):
+            token = set_request_context(None, "")
+        else:
+            token = set_request_context(client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
         try:
             return self.get_response(request)
         finally:

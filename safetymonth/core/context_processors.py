@@ -20,6 +20,7 @@ NAV = [
     ("evidence:upload", _("上传材料"), Perm.UPLOAD_EVIDENCE),
     ("events:list", _("活动记录"), Perm.VIEW_EVENTS),
     ("hazards:list", _("隐患台账"), Perm.VIEW_HAZARDS),
+    ("tipoffs:list", _("举报"), Perm.HANDLE_TIPS),
     ("accounts:user_list", _("用户"), Perm.MANAGE_USERS),
     ("audit:list", _("审计日志"), Perm.VIEW_AUDIT),
 ]

@@ -32,6 +32,7 @@ from safetymonth.hazards.demo import load_demo_hazards
 from safetymonth.lib.uscc import ALPHABET, complete
 from safetymonth.orgs.models import Industry, Org, OrgKind
 from safetymonth.orgs.services import create_org
+from safetymonth.tipoffs.demo import load_demo_tips
 
 # The one password of every demo account (README lists it). It satisfies the password rules:
 # 14 characters, lower case, upper case, digits and a symbol.
@@ -272,6 +273,7 @@ STEPS: list[Callable[[Demo], None]] = [
     load_demo_events,
     load_demo_materials,
     load_demo_hazards,
+    load_demo_tips,
 ]
 
 
