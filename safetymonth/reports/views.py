@@ -56,7 +56,6 @@ def _round(user: User, campaign_id: str, round_code: str) -> Round:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.VIEW_REPORTS)
-    services.ensure_open_rounds()
     rounds = services.rounds_for_user(user)
     form = ReportFilterForm(request.GET or None, rounds=rounds)
     qs = Report.objects.for_user(user).select_related("org", "round", "round__campaign")
@@ -321,7 +320,10 @@ def rollup(request: HttpRequest, campaign_id: str, round_code: str, org_id: str)
     org = perms.get_org_for_user(user, org_id, Perm.VIEW_REPORTS)
     form = CountingForm(request.GET or None)
     counting = (form.cleaned_data.get("counting") if form.is_valid() else "") or "approved"
-    rows = services.rollup(org, rnd, counting)
+    children = Paginator(services.rollup_children(org), services.ROLLUP_CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = services.rollup(org, rnd, counting, list(children.object_list))
     indicators = list(rnd.form.indicators.select_related("item").order_by("item__order", "order"))
     table = [{"indicator": ind, "cells": [row.cells[ind.code] for row in rows]} for ind in indicators]
     children_visible = [row for row in rows if row.org is not None and row.org.pk != org.pk]
@@ -336,6 +338,7 @@ def rollup(request: HttpRequest, campaign_id: str, round_code: str, org_id: str)
             "form": form,
             "counting": counting,
             "children": children_visible,
+            "page": children,
             "parent_link": org.parent if org.parent and perms.can(user, Perm.VIEW_REPORTS, org.parent) else None,
         },
     )
@@ -346,12 +349,11 @@ def non_filers(request: HttpRequest, campaign_id: str, round_code: str) -> HttpR
     rnd = _round(user, campaign_id, round_code)
     if not can_on_campaign(user, Perm.CHASE_REPORTS, rnd.campaign):
         raise PermissionDenied
-    services.ensure_reports(rnd)
     paths = perms.scope_paths(user, Perm.CHASE_REPORTS)
-    own = {o.pk for o in perms.home_orgs(user)}
-    reports = [
-        r for r in services.non_filers(rnd).filter(org__in=Org.objects.under_paths(paths)) if r.org_id not in own
-    ]
+    own = [o.pk for o in perms.home_orgs(user)]
+    qs = services.non_filers(rnd).filter(org__in=Org.objects.under_paths(paths)).exclude(org_id__in=own)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
     last_chased = {
         e.report_id: e.at
         for e in ReportEvent.objects.filter(report__in=reports, action=ReportAction.CHASE).order_by("at")
@@ -361,7 +363,7 @@ def non_filers(request: HttpRequest, campaign_id: str, round_code: str) -> HttpR
     return render(
         request,
         "reports/nonfilers.html",
-        {"round": rnd, "reports": reports, "overdue": timezone.now() > rnd.deadline},
+        {"round": rnd, "reports": reports, "page": page, "overdue": timezone.now() > rnd.deadline},
     )
 
 
