@@ -156,14 +156,16 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method != "POST":
         if not report.is_editable_status or report.entry_closed:
             return redirect("reports:detail", report.public_id)
-        warnings = services.outlier_warnings(report, _stored_typed(report))
-        check = check_values(report.round.form, _as_post(report), enforce_required=False)
+        stored = list(report.values.select_related("indicator"))  # read once: typed, raw and the check
+        raw = {v.indicator.code: v.raw for v in stored}
+        warnings = services.outlier_warnings(report, {v.indicator.code: v.typed for v in stored})
+        check = check_values(report.round.form, {f"ind-{c}": r for c, r in raw.items()}, enforce_required=False)
         return render(
             request,
             "reports/edit.html",
             _entry_context(
                 report,
-                values=services.stored_raw(report),
+                values=raw,
                 header_form=_header_form(services.header_of(report)),
                 warnings={**check.warnings, **warnings},
                 comments=dict(report.comments or {}),
@@ -226,14 +228,6 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         version=report.version,
     )
     return render(request, "reports/edit.html", ctx)
-
-
-def _stored_typed(report: Report) -> dict[str, Any]:
-    return {v.indicator.code: v.typed for v in report.values.select_related("indicator")}
-
-
-def _as_post(report: Report) -> dict[str, str]:
-    return {f"ind-{code}": raw for code, raw in services.stored_raw(report).items()}
 
 
 # ---------------------------------------------------------------------------------------------
