@@ -763,13 +763,12 @@ def _form_indicators(rnd: Round) -> list[Indicator]:
 
 
 def _counted_values(rnd: Round, counting: str, indicators: list[Indicator]) -> Any:
-    """Values of the round's counted reports, restricted to the form's indicators by id (no join to
-    the indicator table: the kind of each is known from ``indicators``)."""
-    return Value.objects.filter(
-        report__round=rnd,
-        report__status__in=counted_statuses(counting),
-        indicator_id__in=[i.pk for i in indicators],
-    )
+    """Values of the round's counted reports. A report's values are those of its round's form, so no
+    filter on the indicators (nor a join to their table) is needed: the planner then drives the
+    query from the subtree's path (orgs → their reports of the round → their values) instead of
+    scanning every value of the form's indicators. Rows of an indicator not in ``indicators`` are
+    skipped by the callers."""
+    return Value.objects.filter(report__round=rnd, report__status__in=counted_statuses(counting))
 
 
 def _aggregate(values: Any, *group: Any) -> Any:
@@ -832,7 +831,8 @@ def rollup_cells(
     cells = {i.code: Cell(i.kind) for i in indicators}
     values = _counted_values(rnd, counting, indicators).filter(report__org__path__startswith=org.path)
     for row in _aggregate(values):
-        _fill(cells[by_id[row["indicator_id"]].code], row)
+        if row["indicator_id"] in by_id:
+            _fill(cells[by_id[row["indicator_id"]].code], row)
     if any(i.kind == IndicatorKind.TEXT for i in indicators):
         for _g, ind_id, name, text in _texts(values, indicators, Value_(org.path), text_limit):
             cells[by_id[ind_id].code].texts.append((name, text))
@@ -888,7 +888,8 @@ def rollup(
     counted = _counted_values(rnd, counting, indicators)
     own = counted.filter(report__org=org)
     for row in _aggregate(own):
-        _fill(groups[org.path][by_id[row["indicator_id"]].code], row)
+        if row["indicator_id"] in by_id:
+            _fill(groups[org.path][by_id[row["indicator_id"]].code], row)
     if any(i.kind == IndicatorKind.TEXT for i in indicators):
         for _g, ind_id, name, text in _texts(own, indicators, Value_(org.path), text_limit):
             groups[org.path][by_id[ind_id].code].texts.append((name, text))
@@ -897,7 +898,8 @@ def rollup(
         below = counted.filter(under_paths_q([c.path for c in children], "report__org__path"))
         prefix = Substr("report__org__path", 1, child_len)
         for row in _aggregate(below.annotate(group=prefix), "group"):
-            _fill(groups[row["group"]][by_id[row["indicator_id"]].code], row)
+            if row["indicator_id"] in by_id:
+                _fill(groups[row["group"]][by_id[row["indicator_id"]].code], row)
         if any(i.kind == IndicatorKind.TEXT for i in indicators):
             for key, ind_id, name, text in _texts(below, indicators, prefix, text_limit):
                 groups[key][by_id[ind_id].code].texts.append((name, text))
