@@ -35,7 +35,7 @@ def _setup(pks: dict) -> tuple[object, object, object]:
     from safetymonth.campaigns.services import load_campaign, publish_campaign
     from safetymonth.orgs.models import Org
     from safetymonth.reports.models import Report, ReportStatus, Value
-    from safetymonth.reports.services import ensure_reports
+    from safetymonth.reports.services import create_expected_reports
 
     root = Org.objects.get(pk=pks["root"])
     section = Org.objects.get(pk=pks["big_section"])
@@ -51,7 +51,7 @@ def _setup(pks: dict) -> tuple[object, object, object]:
     rnd = Round.objects.select_related("campaign", "campaign__issuing_org", "form").get(campaign=campaign)
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
     rnd.refresh_from_db()
-    ensure_reports(rnd)
+    create_expected_reports(rnd)
     now = timezone.now()
     enterprises = Report.objects.filter(round=rnd, org__path__startswith=section.path, org__kind="enterprise")
     enterprises.update(status=ReportStatus.SUBMITTED, submitted_at=now, submit_count=1)

@@ -39,6 +39,7 @@ TARGETS_MS = {
 }
 TARGETS_MS.update(__import__("exports_bench").TARGETS_MS)  # dashboard and exports: bench/exports_bench.py
 TARGETS_MS.update(__import__("hazards_bench").TARGETS_MS)  # the hazard ledger: bench/hazards_bench.py
+TARGETS_MS.update(__import__("pages_bench").TARGETS_MS)  # pages as their users open them: bench/pages_bench.py
 DISTRICTS = 39
 SECTIONS_PER_DISTRICT = 12
 INSTITUTIONS_PER_DISTRICT = 3
@@ -189,6 +190,7 @@ def measure(total: int) -> dict:
     )
     results += __import__("exports_bench").measure_exports(pks, _time)
     results += __import__("hazards_bench").measure_hazards(pks, _time, total)
+    results += __import__("pages_bench").measure_pages(pks, _time)
     return {"orgs": pks["count"], "build_s": build_s, "results": results}
 
 
@@ -253,8 +255,8 @@ def run_postgres(url: str, total: int) -> dict:
 
 def report(backend: str, data: dict) -> bool:
     print(f"\n{backend}: {data['orgs']:,} orgs built in {data['build_s']:.1f} s")
-    print(f"{'operation':<36} {'median ms':>10} {'max ms':>10} {'target ms':>10}  result")
-    print("-" * 78)
+    print(f"{'operation':<40} {'median ms':>10} {'max ms':>10} {'target ms':>10} {'queries':>8}  result")
+    print("-" * 91)
     ok = True
     for row in data["results"]:
         target = TARGETS_MS[row["name"]]
@@ -262,8 +264,8 @@ def report(backend: str, data: dict) -> bool:
         passed = measured <= target
         ok &= passed
         print(
-            f"{row['name']:<36} {row['median_ms']:>10.2f} {row['max_ms']:>10.2f} {target:>10}  "
-            f"{'ok' if passed else 'TOO SLOW'}"
+            f"{row['name']:<40} {row['median_ms']:>10.2f} {row['max_ms']:>10.2f} {target:>10} "
+            f"{row.get('queries', ''):>8}  {'ok' if passed else 'TOO SLOW'}"
         )
     return ok
 

@@ -10,7 +10,7 @@ import factory
 from safetymonth.accounts.models import Membership, Role, User
 from safetymonth.lib.uscc import complete
 from safetymonth.orgs import services as org_services
-from safetymonth.orgs.models import Industry, Org, OrgKind
+from safetymonth.orgs.models import Industry, Org, OrgKind, path_segment
 
 PASSWORD = "Safety-Month-2021"
 
@@ -130,3 +130,29 @@ def build_cast() -> Cast:
         other_office=make_user("other_office", other_authority, Role.OFFICE),
         no_role=make_user("norole", None, None),
     )
+
+
+def grow_tree(parent: Org, *, sections: int, enterprises: int, prefix: str = "扩展") -> list[Org]:
+    """Bulk-insert ``sections`` sections under ``parent``, each with ``enterprises`` enterprises (no
+    signals: the reports they owe are made with ``create_expected_reports``). For tests that prove
+    a page's query count does not grow with the tree. Returns the new sections."""
+    made = Org.objects.bulk_create(
+        [
+            Org(name=f"{prefix}科室{i}", kind=OrgKind.SECTION, parent=parent, depth=parent.depth + 1, path=f"tmp-s{i}")
+            for i in range(sections)
+        ]
+    )
+    for org in made:
+        org.path = parent.path + path_segment(org.pk)
+    Org.objects.bulk_update(made, ["path"])
+    firms = Org.objects.bulk_create(
+        [
+            Org(name=f"{s.name}企业{j}", kind=OrgKind.ENTERPRISE, parent=s, depth=s.depth + 1, path=f"tmp-{s.pk}-{j}")
+            for s in made
+            for j in range(enterprises)
+        ]
+    )
+    for org in firms:
+        org.path = org.parent.path + path_segment(org.pk)  # type: ignore[union-attr]
+    Org.objects.bulk_update(firms, ["path"])
+    return made

@@ -16,6 +16,7 @@ from safetymonth.accounts.permissions import Perm
 from safetymonth.core.forms import StyledFormMixin
 from safetymonth.lib import phone as phones
 from safetymonth.orgs.models import Org
+from safetymonth.orgs.widgets import OrgSearchWidget
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -100,7 +101,10 @@ class UserFilterForm(StyledFormMixin, forms.Form):
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("角色"), required=False, choices=())
-    org = OrgChoiceField(Org.objects.none(), label=_("单位"), required=False, empty_label=_("全部单位"))
+    # search-as-you-type (orgs:search), never a dropdown of every org in the scope
+    org = OrgChoiceField(
+        Org.objects.none(), label=_("单位"), required=False, widget=OrgSearchWidget(Perm.MANAGE_USERS.value)
+    )
     active = forms.ChoiceField(
         label=_("状态"),
         required=False,

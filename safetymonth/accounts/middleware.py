@@ -1,7 +1,15 @@
-"""Users who must change their password (new accounts, office resets) see nothing else until they do."""
+"""Session upkeep and the forced password change.
+
+- ``SessionRefreshMiddleware``: sessions end after ``SESSION_COOKIE_AGE`` idle seconds; the expiry
+  is pushed forward by saving the session at most once a minute, not on every request (a write, and
+  on SQLite a write lock, per page view).
+- ``PasswordChangeRequiredMiddleware``: users who must change their password (new accounts, office
+  resets) see nothing else until they do.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +17,27 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+REFRESHED_AT = "_refreshed_at"  # session key: when the session was last saved to push its expiry on
+REFRESH_AFTER = 60  # seconds
+
+
+class SessionRefreshMiddleware:
+    """Marks a non-empty session modified when it was last refreshed more than a minute ago, so that
+    SessionMiddleware saves it (and its expiry moves to now + SESSION_COOKIE_AGE). Goes right after
+    SessionMiddleware; replaces SESSION_SAVE_EVERY_REQUEST."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(REFRESHED_AT, 0)) >= REFRESH_AFTER:
+                session[REFRESHED_AT] = now
+        return self.get_response(request)
+
 
 # Pages such a user may still open: the password change itself and logging out.
 ALLOWED_URL_NAMES = {"accounts:password_change", "accounts:logout"}

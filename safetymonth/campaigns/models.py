@@ -514,6 +514,17 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def expected_orgs(self) -> models.QuerySet:
+        """The orgs expected to report in this round, as one Org queryset (never evaluated here):
+        the active orgs of the expected kinds in the subtree of the campaign's issuing org. The
+        reports app creates their reports set-based from it (reports.services.create_expected_reports)."""
+        from safetymonth.orgs.models import Org
+
+        issuing = self.campaign.issuing_org
+        if issuing is None:
+            return Org.objects.none()
+        return Org.objects.subtree(issuing).active().filter(kind__in=list(self.expected_kinds or []))
+
 
 class EventType(models.Model):
     """A kind of activity (活动类型) that orgs record as events (issue 7), part of the campaign

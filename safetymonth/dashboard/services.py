@@ -3,7 +3,7 @@
 Definitions follow DHIS2's reporting-rate report:
 
 - **expected**: the reports the round expects in the subtree (one per active org of the round's
-  ``expected_kinds``; the reports app creates them, ``reports.services.ensure_reports``);
+  ``expected_kinds``; the reports app creates them, ``reports.services.create_expected_reports``);
 - **submitted**: expected reports in the counted statuses (``submitted`` + ``approved``, or
   ``approved`` only — the same choice as the roll-up, ``reports.models.COUNTED_STATUSES``);
 - **rate** = submitted ÷ expected; **on time** = submitted and not flagged late (submitted by the
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from safetymonth.campaigns.models import Indicator, IndicatorKind, Item, Round
 from safetymonth.orgs.models import PATH_STEP, Org
 from safetymonth.reports.models import COUNT_SUBMITTED, Report, ReportStatus, Value
-from safetymonth.reports.services import counted_statuses, rollup_totals
+from safetymonth.reports.services import ROLLUP_TEXT_LIMIT, counted_statuses, rollup_totals
 
 if TYPE_CHECKING:
     from safetymonth.accounts.models import User
@@ -154,13 +154,17 @@ def form_indicators(rnd: Round) -> list[Indicator]:
 
 
 def indicator_totals(
-    rnd: Round, base: Org, counting: str = COUNT_SUBMITTED, indicators: Iterable[Indicator] | None = None
+    rnd: Round,
+    base: Org,
+    counting: str = COUNT_SUBMITTED,
+    indicators: Iterable[Indicator] | None = None,
+    text_limit: int | None = ROLLUP_TEXT_LIMIT,
 ) -> list[ItemTotals]:
     """Totals of every indicator over the subtree, grouped by item (the roll-up's rule and its
     aggregate queries: ``reports.services.rollup_totals``). A missing figure (nothing reported)
-    stays None, unlike a reported 0."""
+    stays None, unlike a reported 0. The page lists the first ``text_limit`` texts of each."""
     indicators = list(indicators) if indicators is not None else form_indicators(rnd)
-    totals = rollup_totals(base, rnd, counting)
+    totals = rollup_totals(base, rnd, counting, text_limit=text_limit)
     out: list[ItemTotals] = []
     for ind in indicators:
         if not out or out[-1].item.pk != ind.item_id:

@@ -75,7 +75,6 @@ def _countdown(rnd: Round) -> dict[str, object]:
 
 
 def _dashboard(request: HttpRequest, user: User, rnd: Round, base: Org) -> HttpResponse:
-    report_services.ensure_reports(rnd)
     rounds = report_services.rounds_for_user(user)
     data = {"round": round_key(rnd), "counting": request.GET.get("counting", COUNT_SUBMITTED)}
     form = DashboardFilterForm(data, rounds=rounds)

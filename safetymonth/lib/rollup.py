@@ -3,6 +3,10 @@ work; an org's figure is its own value plus the values of every org beneath it.
 
 Integers are summed, yes/no answers counted as the number of yes, texts listed with their source.
 Paths are the orgs' materialised paths ("00000001/00000007/"), so "beneath" is a prefix test.
+
+The pages and exports aggregate in SQL (``reports.services.rollup``, ``rollup_cells``) into these
+cells; ``roll_up`` is the rule written out in Python, kept as the reference the SQL is tested
+against (``reports/tests/test_rollup_reminders.py``), not for use on a whole tree.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ class Cell:
             self.total += 1 if value else 0
         else:
             self.texts.append((org_name, str(value)))
+
+    @property
+    def more(self) -> int:
+        """Texts counted in ``answered`` but not listed (a page lists the first few of each cell)."""
+        return max(self.answered - len(self.texts), 0) if self.kind == TEXT else 0
 
     @property
     def display(self) -> str:

@@ -20,6 +20,7 @@ from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import diff_fields, log_event
 from safetymonth.orgs import importing, validation
 from safetymonth.orgs.models import ALLOWED_PARENT_KINDS, Industry, Org, OrgKind, path_segment
+from safetymonth.orgs.signals import tree_changed
 
 if TYPE_CHECKING:
     from safetymonth.accounts.models import User
@@ -83,6 +84,7 @@ def create_org(actor: User | None, *, kind: str, parent: Org | None, **fields: A
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
     log_event(actor, AuditEntry.Action.CREATE, org, changes={"kind": kind, "parent": str(parent or "")})
+    tree_changed.send(Org, paths=[org.path], actor=actor)
     return org
 
 
@@ -120,6 +122,7 @@ def move_org(actor: User | None, org: Org, new_parent: Org) -> Org:
     old_parent = org.parent
     _rewrite_paths(org, new_parent)
     org.refresh_from_db()
+    tree_changed.send(Org, paths=[org.path], actor=actor)
     log_event(
         actor,
         AuditEntry.Action.UPDATE,
@@ -175,6 +178,8 @@ def set_org_active(actor: User | None, org: Org, *, active: bool) -> Org:
         )
     org.is_active = active
     org.save(update_fields=["is_active", "updated_at"])
+    if active:
+        tree_changed.send(Org, paths=[org.path], actor=actor)
     log_event(
         actor,
         AuditEntry.Action.UPDATE,
@@ -535,6 +540,9 @@ def import_enterprises(actor: User, fileobj: IO[bytes], filename: str, *, dry_ru
             )
             for org, section in moves:
                 _rewrite_paths(org, section)
+            # the sections that gained enterprises: their subtrees may now owe reports
+            gained = {org.parent.path for org in new_orgs if org.parent} | {section.path for _org, section in moves}
+            tree_changed.send(Org, paths=sorted(gained), actor=actor)
             log_event(
                 actor,
                 AuditEntry.Action.IMPORT,

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.org_list, name="list"),
     path("new/", views.org_create, name="create"),
+    path("search/", views.org_search, name="search"),
     path("industries/", views.industry_list, name="industries"),
     path("import/", views.org_import, name="import"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),

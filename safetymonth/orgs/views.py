@@ -76,6 +76,32 @@ def _decorate(orgs: list[Org], base_depth: int) -> list[Org]:
     return orgs
 
 
+SEARCH_LIMIT = 15
+
+
+def org_search(request: HttpRequest) -> HttpResponse:
+    """The org chooser's matches (htmx fragment): the first few active orgs in the user's scope for
+    ``scope`` (a Perm value; unknown: the view scope) whose name, short name or credit code holds
+    the text typed in the GET field named by ``field``. Nothing outside the scope, ever."""
+    user = _user(request)
+    try:
+        scope: Perm | None = Perm(request.GET.get("scope", ""))
+    except ValueError:
+        scope = None
+    field = request.GET.get("field", "q")[:60]
+    text = request.GET.get(field, "").strip()[:100]
+    orgs = []
+    if text:
+        orgs = list(
+            Org.objects.for_user(user, scope)
+            .active()
+            .search(text)
+            .only("public_id", "name", "kind")
+            .order_by("path")[:SEARCH_LIMIT]
+        )
+    return render(request, "orgs/_search_results.html", {"orgs": orgs, "searched": bool(text)})
+
+
 def org_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.VIEW_ORGS)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from safetymonth.accounts.models import Role
 from safetymonth.accounts.permissions import ROLE_PERMS, Perm, _memberships
-from safetymonth.orgs.models import OrgKind
+from safetymonth.orgs.models import OrgKind, under_paths_q
 from safetymonth.reports.models import Report
 
 if TYPE_CHECKING:
@@ -58,6 +59,27 @@ def can_review(user: User, report: Report) -> bool:
             role == Role.SECTION_STAFF and parent.pk == org.parent_id for role, _path, parent in _memberships(user)
         )
     return _office_over(user, report)
+
+
+def fillable_q(user: User) -> Q:
+    """``can_fill`` as a filter on reports, for lists and counts that must not check row by row."""
+    orgs = [org.pk for role, _path, org in _memberships(user) if Perm.FILL_REPORT in ROLE_PERMS.get(role, ())]
+    return Q(org_id__in=orgs) if orgs else Q(pk__in=[])
+
+
+def reviewable_q(user: User) -> Q:
+    """``can_review`` as a filter on reports (the same rule, in SQL)."""
+    memberships = _memberships(user)
+    sections = [org.pk for role, _path, org in memberships if role == Role.SECTION_STAFF]
+    office_paths = [path for role, path, _org in memberships if role == Role.OFFICE]
+    office_orgs = [org.pk for role, _path, org in memberships if role == Role.OFFICE]
+    if not sections and not office_paths:
+        return Q(pk__in=[])
+    enterprises = Q(org__kind=OrgKind.ENTERPRISE, org__parent_id__in=sections) if sections else Q(pk__in=[])
+    office = Q(pk__in=[])
+    if office_paths:
+        office = under_paths_q(office_paths, "org__path") | Q(round__report_to_id__in=office_orgs)
+    return (enterprises | (~Q(org__kind=OrgKind.ENTERPRISE) & office)) & ~Q(org_id__in=sorted(_own_org_ids(user)))
 
 
 def can_reopen(user: User, report: Report) -> bool:

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Value as Value_
+from django.db.models.functions import RowNumber, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +30,9 @@ from safetymonth.audit.services import log_event
 from safetymonth.campaigns.models import Campaign, CampaignStatus, Indicator, IndicatorKind, Round
 from safetymonth.campaigns.services import FormCheck, check_values, input_name
 from safetymonth.core.language import site_text
-from safetymonth.lib import outliers, phone
-from safetymonth.lib.rollup import Cell, Fact, roll_up
-from safetymonth.orgs.models import Org, OrgKind
+from safetymonth.lib import ids, outliers, phone
+from safetymonth.lib.rollup import Cell
+from safetymonth.orgs.models import PATH_STEP, Org, OrgKind, under_paths_q
 from safetymonth.reports import permissions as report_perms
 from safetymonth.reports.models import (
     COUNTED_STATUSES,
@@ -65,44 +67,91 @@ class ConcurrentEdit(Exception):
 # Creating the reports of a round
 
 
-def expected_orgs(rnd: Round) -> Any:
-    """Active orgs of the round's expected kinds in the subtree of the campaign's issuing org."""
-    issuing = rnd.campaign.issuing_org
-    if issuing is None:
-        return Org.objects.none()
-    return Org.objects.subtree(issuing).active().filter(kind__in=list(rnd.expected_kinds or []))
+def _public_id_sql(vendor: str) -> str:
+    """SQL for a fresh random public id per row (lib/ids alphabet and length), on SQLite and PostgreSQL."""
+    alphabet = ids.ALPHABET
+    if vendor == "postgresql":
+        char = f"substr('{alphabet}', 1 + floor(random() * {len(alphabet)})::int, 1)"
+    else:
+        char = f"substr('{alphabet}', 1 + abs(random() %% {len(alphabet)}), 1)"  # %%: a literal % by the time it runs
+    return " || ".join([char] * ids.DEFAULT_LENGTH)
 
 
-def ensure_reports(rnd: Round, actor: User | None = None) -> int:
-    """Create the missing reports of a round (one per expected org); returns how many were made.
+def create_expected_reports(rnd: Round, within: Iterable[str] = (), actor: User | None = None) -> int:
+    """Create the missing reports of a round, one per expected org (``Round.expected_orgs``),
+    optionally only in the subtrees ``within`` (org paths); returns how many were made.
 
-    Safe to call again and concurrently: the unique (round, org) constraint skips existing ones."""
+    One set-based statement (INSERT … SELECT … WHERE NOT EXISTS … ON CONFLICT DO NOTHING, the same
+    text on SQLite and PostgreSQL): its cost does not depend on Python looping over orgs, and it is
+    safe to run again and concurrently (the unique (round, org) constraint skips existing ones).
+    Called when a round opens or changes, and when an org is created, moved or re-activated — never
+    from a page view."""
     if rnd.campaign.status != CampaignStatus.PUBLISHED:
         return 0
-    have = set(Report.objects.filter(round=rnd).values_list("org_id", flat=True))
-    missing = [org for org in expected_orgs(rnd) if org.pk not in have]
-    if not missing:
-        return 0
-    with transaction.atomic():
-        Report.objects.bulk_create([Report(round=rnd, org=org) for org in missing], ignore_conflicts=True)
-        log_event(
-            actor,
-            AuditEntry.Action.CREATE,
-            rnd.campaign,
-            org=rnd.campaign.issuing_org,
-            summary=_("生成填报任务“%(round)s”：%(n)d 个单位") % {"round": rnd.name, "n": len(missing)},
-            changes={"round": rnd.code, "orgs": [o.name for o in missing[:200]]},
-            actor_name="" if actor is not None else "system",
-        )
-    return len(missing)
+    expected = rnd.expected_orgs()
+    paths = sorted(set(within))
+    if paths:
+        expected = expected.filter(under_paths_q(paths))
+    sub_sql, sub_params = (
+        expected.order_by().annotate(expected_org=F("pk")).values("expected_org").query.sql_with_params()
+    )
+    connection = connections[Report.objects.db]
+    qn = connection.ops.quote_name
+    template = Report(round=rnd)
+    columns: list[str] = []
+    exprs: list[str] = []
+    params: list[Any] = []
+    for f in Report._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(qn(f.column or f.attname))
+        if f.attname == "org_id":
+            exprs.append("expected.expected_org")
+        elif f.attname == "public_id":
+            exprs.append(_public_id_sql(connection.vendor))
+        else:
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(template, add=True), connection))
+    table = qn(Report._meta.db_table)
+    # identifiers quoted by the backend, the alphabet a constant; every value is a parameter
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(exprs)} FROM ({sub_sql}) expected "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} have WHERE have.{qn('round_id')} = %s "
+        f"AND have.{qn('org_id')} = expected.expected_org) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with transaction.atomic(using=Report.objects.db):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *sub_params, rnd.pk])
+            made = max(cursor.rowcount, 0)
+        if made:
+            log_event(
+                actor,
+                AuditEntry.Action.CREATE,
+                rnd.campaign,
+                org=rnd.campaign.issuing_org,
+                summary=_("生成填报任务“%(round)s”：%(n)d 个单位") % {"round": rnd.name, "n": made},
+                changes={"round": rnd.code, "created": made, "within": paths[:20]},
+                actor_name="" if actor is not None else "system",
+            )
+    return made
 
 
-def ensure_open_rounds() -> None:
-    """Create missing reports for every round of the published campaigns (cheap when none are)."""
-    for rnd in Round.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
+def open_rounds() -> Any:
+    """Rounds of the published campaigns (those whose reports exist and are kept complete)."""
+    return Round.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
         "campaign", "campaign__issuing_org"
-    ):
-        ensure_reports(rnd)
+    )
+
+
+def create_reports_for_orgs(paths: Iterable[str], actor: User | None = None) -> int:
+    """After orgs were created, moved or re-activated: create the reports the open rounds now
+    expect in those subtrees (one statement per open round)."""
+    paths = list(paths)
+    if not paths:
+        return 0
+    return sum(create_expected_reports(rnd, within=paths, actor=actor) for rnd in open_rounds())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,7 +706,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
         kind = reminder_kind(rnd.deadline, now)
         if kind is None:
             continue
-        ensure_reports(rnd)
+        create_expected_reports(rnd)
         for report in non_filers(rnd):
             try:
                 with transaction.atomic():
@@ -702,37 +751,105 @@ def counted_statuses(choice: str) -> list[str]:
     return [str(s) for s in COUNTED_STATUSES.get(choice, COUNTED_STATUSES["approved"])]
 
 
-def rollup_totals(org: Org, rnd: Round, counting: str = "approved") -> dict[str, Any]:
-    """The org's figure per indicator: its own value plus those of every org beneath it, from
-    reports in the counted statuses. One aggregate query per kind: Sum of integers, Count of yes,
-    and the texts with their org names."""
-    base = Value.objects.filter(
-        report__round=rnd,
-        report__status__in=counted_statuses(counting),
-        report__org__path__startswith=org.path,
+# Texts listed per cell on a page (a subtree of 20,000 enterprises has 20,000 texts); exports ask
+# for all of them (text_limit=None).
+ROLLUP_TEXT_LIMIT = 20
+# Child columns per roll-up page: the page's cost follows the page, not the number of children.
+ROLLUP_CHILDREN_PER_PAGE = 20
+
+
+def _form_indicators(rnd: Round) -> list[Indicator]:
+    return list(Indicator.objects.filter(form_id=rnd.form_id).order_by("item__order", "order"))
+
+
+def _counted_values(rnd: Round, counting: str, indicators: list[Indicator]) -> Any:
+    """Values of the round's counted reports. A report's values are those of its round's form, so no
+    filter on the indicators (nor a join to their table) is needed: the planner then drives the
+    query from the subtree's path (orgs → their reports of the round → their values) instead of
+    scanning every value of the form's indicators. Rows of an indicator not in ``indicators`` are
+    skipped by the callers."""
+    return Value.objects.filter(report__round=rnd, report__status__in=counted_statuses(counting))
+
+
+def _aggregate(values: Any, *group: Any) -> Any:
+    """One aggregate row per (group…, indicator): sum of integers, count of yes, and how many values
+    of each kind went in. Grouped in the database; nothing per value comes back to Python."""
+    return (
+        values.values(*group, "indicator_id")
+        .annotate(
+            total=Sum("int_value"),
+            yes=Count("pk", filter=Q(bool_value=True)),
+            ints=Count("int_value"),
+            bools=Count("bool_value"),
+            texts=Count("pk", filter=~Q(text_value="")),
+        )
+        .order_by()
     )
+
+
+def _fill(cell: Cell, row: Mapping[str, Any]) -> None:
+    if cell.kind == IndicatorKind.INTEGER:
+        cell.answered, cell.total = row["ints"], int(row["total"] or 0)
+    elif cell.kind == IndicatorKind.BOOLEAN:
+        cell.answered, cell.total = row["bools"], row["yes"]
+    else:
+        cell.answered = row["texts"]
+
+
+def _texts(values: Any, indicators: list[Indicator], group: Any, limit: int | None) -> Any:
+    """(group, indicator id, org name, text) in tree order; at most ``limit`` per (group, indicator),
+    cut in the database with ROW_NUMBER()."""
+    text_ids = [i.pk for i in indicators if i.kind == IndicatorKind.TEXT]
+    qs = values.filter(indicator_id__in=text_ids).exclude(text_value="").annotate(group=group)
+    if limit is not None:
+        qs = qs.annotate(
+            nth=Window(
+                RowNumber(),
+                partition_by=[group, F("indicator_id")],
+                order_by=[F("report__org__path").asc(), F("pk").asc()],
+            )
+        ).filter(nth__lte=limit)
+    return qs.order_by("report__org__path", "pk").values_list(
+        "group", "indicator_id", "report__org__name", "text_value"
+    )
+
+
+def rollup_cells(
+    org: Org,
+    rnd: Round,
+    counting: str = "approved",
+    *,
+    indicators: list[Indicator] | None = None,
+    text_limit: int | None = ROLLUP_TEXT_LIMIT,
+) -> dict[str, Cell]:
+    """The org's figure per indicator code over its whole subtree (its own value plus those of every
+    org beneath it, from reports in the counted statuses): one aggregate query grouped by indicator,
+    driven by the subtree's indexed path prefix, plus one for the texts (``text_limit`` per
+    indicator; None: all of them)."""
+    indicators = indicators if indicators is not None else _form_indicators(rnd)
+    by_id = {i.pk: i for i in indicators}
+    cells = {i.code: Cell(i.kind) for i in indicators}
+    values = _counted_values(rnd, counting, indicators).filter(report__org__path__startswith=org.path)
+    for row in _aggregate(values):
+        if row["indicator_id"] in by_id:
+            _fill(cells[by_id[row["indicator_id"]].code], row)
+    if any(i.kind == IndicatorKind.TEXT for i in indicators):
+        for _g, ind_id, name, text in _texts(values, indicators, Value_(org.path), text_limit):
+            cells[by_id[ind_id].code].texts.append((name, text))
+    return cells
+
+
+def rollup_totals(org: Org, rnd: Round, counting: str = "approved", text_limit: int | None = None) -> dict[str, Any]:
+    """{indicator code: figure} over the org's subtree: the sum of integers, the count of yes, or the
+    texts with their org names (in tree order; ``text_limit`` of them, None: all). An indicator
+    that nothing was reported for is left out."""
     out: dict[str, Any] = {}
-    for row in (
-        base.filter(indicator__kind=IndicatorKind.INTEGER, int_value__isnull=False)
-        .values("indicator__code")
-        .annotate(total=Sum("int_value"))
-        .order_by()
-    ):
-        out[row["indicator__code"]] = row["total"]
-    for row in (
-        base.filter(indicator__kind=IndicatorKind.BOOLEAN, bool_value__isnull=False)
-        .values("indicator__code")
-        .annotate(total=Count("pk", filter=Q(bool_value=True)))
-        .order_by()
-    ):
-        out[row["indicator__code"]] = row["total"]
-    for code, name, text in (
-        base.filter(indicator__kind=IndicatorKind.TEXT)
-        .exclude(text_value="")
-        .order_by("report__org__path")
-        .values_list("indicator__code", "report__org__name", "text_value")
-    ):
-        out.setdefault(code, []).append((name, text))
+    for code, cell in rollup_cells(org, rnd, counting, text_limit=text_limit).items():
+        if cell.kind == IndicatorKind.TEXT:
+            if cell.texts:
+                out[code] = cell.texts
+        elif cell.answered:
+            out[code] = cell.total
     return out
 
 
@@ -744,39 +861,53 @@ class RollupRow:
     report: Report | None = None
 
 
-def rollup(org: Org, rnd: Round, counting: str = "approved") -> list[RollupRow]:
-    """The org's own figures, each direct child's (with its subtree) and the total."""
-    indicators = list(Indicator.objects.filter(form=rnd.form).order_by("item__order", "order"))
-    kinds = {i.code: i.kind for i in indicators}
-    children = list(Org.objects.filter(parent=org).order_by("path"))
-    # tree order, so that the texts of a text indicator are listed by org the same way on every
-    # database (without ORDER BY PostgreSQL returns rows in whatever order it finds them)
-    rows_in_scope = (
-        Value.objects.filter(
-            report__round=rnd,
-            report__status__in=counted_statuses(counting),
-            report__org__path__startswith=org.path,
-        )
-        .order_by("report__org__path", "pk")
-        .values_list(
-            "report__org__path",
-            "report__org__name",
-            "indicator__code",
-            "indicator__kind",
-            "int_value",
-            "bool_value",
-            "text_value",
-        )
-    )
-    facts = []
-    for path, name, code, kind, iv, bv, tv in rows_in_scope:
-        value = iv if kind == IndicatorKind.INTEGER else bv if kind == IndicatorKind.BOOLEAN else tv
-        facts.append(Fact(path, name, code, kind, value))
-    groups = roll_up(facts, org.path, [c.path for c in children], kinds)
+def rollup_children(org: Org) -> Any:
+    """The direct children whose subtrees are the roll-up's columns (paged by the view)."""
+    return Org.objects.filter(parent=org).order_by("path")
+
+
+def rollup(
+    org: Org,
+    rnd: Round,
+    counting: str = "approved",
+    children: list[Org] | None = None,
+    *,
+    text_limit: int | None = ROLLUP_TEXT_LIMIT,
+) -> list[RollupRow]:
+    """The org's own figures, each of ``children``'s (default: every direct child; a page passes its
+    page of them) with its subtree, and the total over the whole subtree.
+
+    A fixed number of queries whatever the size of the tree: the children's figures are one
+    aggregate grouped by child path prefix (``substr(path, 1, len(child path))``) over just these
+    children's subtrees, the total one aggregate over the subtree, the texts cut per cell."""
+    indicators = _form_indicators(rnd)
+    by_id = {i.pk: i for i in indicators}
+    children = list(children) if children is not None else list(rollup_children(org))
+    keys = [org.path, *[c.path for c in children]]
+    groups: dict[str, dict[str, Cell]] = {key: {i.code: Cell(i.kind) for i in indicators} for key in keys}
+    counted = _counted_values(rnd, counting, indicators)
+    own = counted.filter(report__org=org)
+    for row in _aggregate(own):
+        if row["indicator_id"] in by_id:
+            _fill(groups[org.path][by_id[row["indicator_id"]].code], row)
+    if any(i.kind == IndicatorKind.TEXT for i in indicators):
+        for _g, ind_id, name, text in _texts(own, indicators, Value_(org.path), text_limit):
+            groups[org.path][by_id[ind_id].code].texts.append((name, text))
+    if children:
+        child_len = len(org.path) + PATH_STEP + 1  # every child's path: the org's path and one segment
+        below = counted.filter(under_paths_q([c.path for c in children], "report__org__path"))
+        prefix = Substr("report__org__path", 1, child_len)
+        for row in _aggregate(below.annotate(group=prefix), "group"):
+            if row["indicator_id"] in by_id:
+                _fill(groups[row["group"]][by_id[row["indicator_id"]].code], row)
+        if any(i.kind == IndicatorKind.TEXT for i in indicators):
+            for key, ind_id, name, text in _texts(below, indicators, prefix, text_limit):
+                groups[key][by_id[ind_id].code].texts.append((name, text))
+    total = rollup_cells(org, rnd, counting, indicators=indicators, text_limit=text_limit)
     reports = {r.org_id: r for r in Report.objects.filter(round=rnd, org__in=[org, *children])}
     rows = [RollupRow(org=org, label=_("本单位"), cells=groups[org.path], report=reports.get(org.pk))]
     rows += [RollupRow(org=c, label=c.name, cells=groups[c.path], report=reports.get(c.pk)) for c in children]
-    rows.append(RollupRow(org=None, label=_("合计"), cells=groups["total"]))
+    rows.append(RollupRow(org=None, label=_("合计"), cells=total))
     return rows
 
 
@@ -795,7 +926,8 @@ __all__ = [
     "SaveResult",
     "approve_report",
     "chase_report",
-    "ensure_reports",
+    "create_expected_reports",
+    "create_reports_for_orgs",
     "input_name",
     "non_filers",
     "reopen_report",

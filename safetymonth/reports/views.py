@@ -56,7 +56,6 @@ def _round(user: User, campaign_id: str, round_code: str) -> Round:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     perms.require(user, Perm.VIEW_REPORTS)
-    services.ensure_open_rounds()
     rounds = services.rounds_for_user(user)
     form = ReportFilterForm(request.GET or None, rounds=rounds)
     qs = Report.objects.for_user(user).select_related("org", "round", "round__campaign")
@@ -157,14 +156,16 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method != "POST":
         if not report.is_editable_status or report.entry_closed:
             return redirect("reports:detail", report.public_id)
-        warnings = services.outlier_warnings(report, _stored_typed(report))
-        check = check_values(report.round.form, _as_post(report), enforce_required=False)
+        stored = list(report.values.select_related("indicator"))  # read once: typed, raw and the check
+        raw = {v.indicator.code: v.raw for v in stored}
+        warnings = services.outlier_warnings(report, {v.indicator.code: v.typed for v in stored})
+        check = check_values(report.round.form, {f"ind-{c}": r for c, r in raw.items()}, enforce_required=False)
         return render(
             request,
             "reports/edit.html",
             _entry_context(
                 report,
-                values=services.stored_raw(report),
+                values=raw,
                 header_form=_header_form(services.header_of(report)),
                 warnings={**check.warnings, **warnings},
                 comments=dict(report.comments or {}),
@@ -227,14 +228,6 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         version=report.version,
     )
     return render(request, "reports/edit.html", ctx)
-
-
-def _stored_typed(report: Report) -> dict[str, Any]:
-    return {v.indicator.code: v.typed for v in report.values.select_related("indicator")}
-
-
-def _as_post(report: Report) -> dict[str, str]:
-    return {f"ind-{code}": raw for code, raw in services.stored_raw(report).items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +314,10 @@ def rollup(request: HttpRequest, campaign_id: str, round_code: str, org_id: str)
     org = perms.get_org_for_user(user, org_id, Perm.VIEW_REPORTS)
     form = CountingForm(request.GET or None)
     counting = (form.cleaned_data.get("counting") if form.is_valid() else "") or "approved"
-    rows = services.rollup(org, rnd, counting)
+    children = Paginator(services.rollup_children(org), services.ROLLUP_CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = services.rollup(org, rnd, counting, list(children.object_list))
     indicators = list(rnd.form.indicators.select_related("item").order_by("item__order", "order"))
     table = [{"indicator": ind, "cells": [row.cells[ind.code] for row in rows]} for ind in indicators]
     children_visible = [row for row in rows if row.org is not None and row.org.pk != org.pk]
@@ -336,6 +332,7 @@ def rollup(request: HttpRequest, campaign_id: str, round_code: str, org_id: str)
             "form": form,
             "counting": counting,
             "children": children_visible,
+            "page": children,
             "parent_link": org.parent if org.parent and perms.can(user, Perm.VIEW_REPORTS, org.parent) else None,
         },
     )
@@ -346,12 +343,11 @@ def non_filers(request: HttpRequest, campaign_id: str, round_code: str) -> HttpR
     rnd = _round(user, campaign_id, round_code)
     if not can_on_campaign(user, Perm.CHASE_REPORTS, rnd.campaign):
         raise PermissionDenied
-    services.ensure_reports(rnd)
     paths = perms.scope_paths(user, Perm.CHASE_REPORTS)
-    own = {o.pk for o in perms.home_orgs(user)}
-    reports = [
-        r for r in services.non_filers(rnd).filter(org__in=Org.objects.under_paths(paths)) if r.org_id not in own
-    ]
+    own = [o.pk for o in perms.home_orgs(user)]
+    qs = services.non_filers(rnd).filter(org__in=Org.objects.under_paths(paths)).exclude(org_id__in=own)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
     last_chased = {
         e.report_id: e.at
         for e in ReportEvent.objects.filter(report__in=reports, action=ReportAction.CHASE).order_by("at")
@@ -361,7 +357,7 @@ def non_filers(request: HttpRequest, campaign_id: str, round_code: str) -> HttpR
     return render(
         request,
         "reports/nonfilers.html",
-        {"round": rnd, "reports": reports, "overdue": timezone.now() > rnd.deadline},
+        {"round": rnd, "reports": reports, "page": page, "overdue": timezone.now() > rnd.deadline},
     )
 
 

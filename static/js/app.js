@@ -87,4 +87,27 @@
   }
   // htmx-swapped content (e.g. the campaign editor) gets its countdowns at once.
   document.addEventListener("htmx:afterSettle", tickCountdowns);
+
+  // Org chooser (orgs/widgets/org_search.html): typing asks orgs:search through htmx for the first
+  // matches; picking one puts its public id in the hidden input. Typing again forgets the choice
+  // until a match is picked, so the form never sends an org the box no longer names.
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (el && el.matches && el.matches("[data-org-search-text]")) {
+      var box = el.closest("[data-org-search]");
+      var hidden = box && box.querySelector("[data-org-search-value]");
+      if (hidden) hidden.value = "";
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    var pick = ev.target.closest ? ev.target.closest("[data-org-pick]") : null;
+    document.querySelectorAll("[data-org-search-results]").forEach(function (list) {
+      if (!pick || !list.contains(pick)) list.innerHTML = "";
+    });
+    if (!pick) return;
+    var box = pick.closest("[data-org-search]");
+    box.querySelector("[data-org-search-value]").value = pick.getAttribute("data-org-pick");
+    box.querySelector("[data-org-search-text]").value = pick.getAttribute("data-org-name");
+    pick.closest("[data-org-search-results]").innerHTML = "";
+  });
 })();

@@ -38,7 +38,7 @@ def known_tree(cast: Any) -> Round:
     rnd = round_2021(cast)
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
     rnd.refresh_from_db()
-    report_services.ensure_reports(rnd)
+    report_services.create_expected_reports(rnd)
     in_status(cast, cast.section, ReportStatus.APPROVED, number=10)
     report_services.approve_report(
         cast.section_staff, _submit(cast, rnd, cast.enterprise, 3, text="加油站开展应急演练")

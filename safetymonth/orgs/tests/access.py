@@ -31,6 +31,9 @@ ACCESS = [
         note="section",
     ),
     Row("orgs:detail", statuses(404), args=lambda c: ["nosuchorg2345"], note="unknown"),
+    # the org chooser's matches: answered for every signed-in user, within the user's own scope
+    Row("orgs:search", statuses(200), query="?scope=accounts.manage&field=q&q=示例", note="search"),
+    Row("orgs:search", statuses(200), query="?scope=bogus&field=x", note="search-bad-input"),
     Row("orgs:create", only(OFFICES)),
     Row(
         "orgs:create",

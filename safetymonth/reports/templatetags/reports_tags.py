@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Min
 from django.utils import timezone
 
 from safetymonth.accounts import permissions as perms
@@ -16,32 +17,36 @@ from safetymonth.reports.models import Notification, Report, ReportStatus
 
 register = template.Library()
 
-LIMIT = 5
+LIMIT = 5  # reports listed per kind
+COUNT_CAP = 99  # counts stop here ("99+"): a count with a limit costs the same for 10 or 100,000 reports
+
+
+def capped_count(qs: Any) -> int | str:
+    n = qs[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else n
 
 
 @register.simple_tag
 def report_tasks(user: Any) -> dict[str, Any] | None:
+    """A handful of queries whatever the number of reports in the user's scope: the rules of
+    ``reports.permissions`` as filters, the first few rows, counts with a limit."""
     if not user.is_authenticated or not perms.can(user, Perm.VIEW_REPORTS):
         return None
-    open_reports = (
-        Report.objects.for_user(user)
-        .filter(round__campaign__status=CampaignStatus.PUBLISHED)
-        .select_related("org", "org__parent", "round", "round__campaign", "round__report_to")
-        .order_by("round__deadline", "org__path")
-    )
-    to_fill = [
-        r
-        for r in open_reports.filter(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
-        if report_perms.can_fill(user, r) and not r.entry_closed
-    ]
-    to_review = [r for r in open_reports.filter(status=ReportStatus.SUBMITTED) if report_perms.can_review(user, r)]
     now = timezone.now()
-    upcoming = [r.round.deadline for r in to_fill if r.round.deadline >= now]
+    open_reports = Report.objects.for_user(user).filter(round__campaign__status=CampaignStatus.PUBLISHED)
+    to_fill = open_reports.filter(
+        report_perms.fillable_q(user),
+        status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+    ).exclude(round__lock_at_deadline=True, round__deadline__lt=now)  # entry_closed, in SQL
+    to_review = open_reports.filter(report_perms.reviewable_q(user), status=ReportStatus.SUBMITTED)
+    rows = ("org", "round")
+    order = ("round__deadline", "org__path")
     return {
-        "to_fill": to_fill[:LIMIT],
-        "to_fill_count": len(to_fill),
-        "to_review": to_review[:LIMIT],
-        "to_review_count": len(to_review),
-        "next_deadline": min(upcoming) if upcoming else None,
-        "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "to_fill": list(to_fill.select_related(*rows).order_by(*order)[:LIMIT]),
+        "to_fill_count": capped_count(to_fill),
+        "to_review": list(to_review.select_related(*rows).order_by(*order)[:LIMIT]),
+        "to_review_count": capped_count(to_review),
+        "next_deadline": to_fill.filter(round__deadline__gte=now).aggregate(d=Min("round__deadline"))["d"],
+        # a number for {% blocktranslate count %}: at most COUNT_CAP + 1
+        "unread": Notification.objects.filter(user=user, read_at__isnull=True)[: COUNT_CAP + 1].count(),
     }

@@ -31,7 +31,7 @@ def published_2021(cast: Any, *, days_to_deadline: int = 10) -> Campaign:
         Round.objects.filter(campaign=campaign).update(deadline=timezone.now() + dt.timedelta(days=days_to_deadline))
     campaign.refresh_from_db()
     for rnd in campaign.rounds.all():
-        services.ensure_reports(rnd)
+        services.create_expected_reports(rnd)
     return campaign
 
 

@@ -26,7 +26,7 @@ def mixed_tree(cast, rnd):
     超市 submitted (5s), 商贸流通科 submitted (7s), its 餐馆 draft (100s), 规划秩序科 returned (1s)."""
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
     rnd.refresh_from_db()
-    services.ensure_reports(rnd)
+    services.create_expected_reports(rnd)
     in_status(cast, cast.section, ReportStatus.APPROVED, number=10)
     _enterprise(cast, rnd, cast.enterprise, 3, approve_by=cast.section_staff)
     _enterprise(cast, rnd, cast.enterprise2, 5)
@@ -79,6 +79,71 @@ def test_breakdown_and_aggregate_agree(cast, mixed_tree):
     commission_rows = {r.label: r for r in services.rollup(cast.commission, mixed_tree, "submitted")}
     assert commission_rows["市场运行科"].cells["lecture_sessions"].total == 18  # with its enterprises
     assert commission_rows["商贸流通科"].cells["lecture_sessions"].total == 7  # its enterprise is a draft
+
+
+def _python_rollup(org, rnd, counting):
+    """The roll-up rule in Python (lib/rollup.roll_up) over every value: the reference for the SQL."""
+    from safetymonth.campaigns.models import Indicator
+    from safetymonth.orgs.models import Org
+    from safetymonth.reports.models import Value
+
+    kinds = dict(Indicator.objects.filter(form=rnd.form).values_list("code", "kind"))
+    facts = [
+        Fact(path, name, code, kind, iv if kind == "integer" else bv if kind == "boolean" else tv)
+        for path, name, code, kind, iv, bv, tv in Value.objects.filter(
+            report__round=rnd, report__status__in=services.counted_statuses(counting)
+        )
+        .order_by("report__org__path", "pk")
+        .values_list(
+            "report__org__path",
+            "report__org__name",
+            "indicator__code",
+            "indicator__kind",
+            "int_value",
+            "bool_value",
+            "text_value",
+        )
+    ]
+    children = [c.path for c in Org.objects.filter(parent=org).order_by("path")]
+    return roll_up(facts, org.path, children, kinds)
+
+
+@pytest.mark.parametrize("counting", ["approved", "submitted"])
+def test_sql_rollup_equals_the_python_rule(cast, mixed_tree, counting):
+    for org in (cast.commission, cast.section, cast.other_section, cast.enterprise):
+        expected = _python_rollup(org, mixed_tree, counting)
+        rows = services.rollup(org, mixed_tree, counting, text_limit=None)
+        keys = [org.path, *[r.org.path for r in rows[1:-1]], "total"]
+        for row, key in zip(rows, keys, strict=True):
+            for code, cell in expected[key].items():
+                got = row.cells[code]
+                assert (got.total, got.answered, got.texts) == (cell.total, cell.answered, cell.texts), (key, code)
+
+
+def test_rollup_pages_children_and_cuts_texts(cast, mixed_tree):
+    rows = services.rollup(cast.section, mixed_tree, "submitted", [cast.enterprise2], text_limit=1)
+    assert [r.label for r in rows] == ["本单位", "大渡口示例超市", "合计"]
+    assert [r.cells["lecture_sessions"].total for r in rows] == [10, 5, 18]  # the total keeps every child
+    total_texts = rows[-1].cells["typical_cases_detail"]
+    assert total_texts.texts == [("市场运行科", "典型案例")] and total_texts.more == 2
+    assert services.rollup_totals(cast.commission, mixed_tree, "submitted", text_limit=2)["typical_cases_detail"] == [
+        ("市场运行科", "典型案例"),
+        ("大渡口示例加油站", "大渡口示例加油站案例"),
+    ]
+
+
+def test_rollup_page_pages_its_children(cast, mixed_tree, client, monkeypatch):
+    from django.urls import reverse
+
+    monkeypatch.setattr(services, "ROLLUP_CHILDREN_PER_PAGE", 1)
+    client.force_login(cast.office)
+    url = reverse("reports:rollup", args=[mixed_tree.campaign.public_id, mixed_tree.code, cast.section.public_id])
+    first = client.get(url, {"counting": "submitted"})
+    second = client.get(url, {"counting": "submitted", "page": 2})
+    assert [r.label for r in first.context["rows"]] == ["本单位", "大渡口示例加油站", "合计"]
+    assert [r.label for r in second.context["rows"]] == ["本单位", "大渡口示例超市", "合计"]
+    assert second.context["rows"][-1].cells["lecture_sessions"].total == 18
+    assert "下级单位共 2 个" in first.content.decode()
 
 
 def test_lib_rollup_groups_by_subtree():

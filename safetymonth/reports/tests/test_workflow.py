@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from safetymonth.accounts.models import Role
@@ -25,21 +26,70 @@ def test_publishing_creates_one_report_per_expected_org(cast, rnd):
     orgs = set(Report.objects.filter(round=rnd).values_list("org__name", flat=True))
     # 2021 expects sections: the three sections of the commission (not the institution, not enterprises)
     assert orgs == {"规划秩序科", "市场运行科", "商贸流通科"}
-    assert services.ensure_reports(rnd) == 0  # idempotent
+    assert services.create_expected_reports(rnd) == 0  # idempotent
 
 
-def test_ensure_reports_adds_new_orgs_and_skips_inactive(cast, rnd):
+def test_creating_an_org_creates_its_reports_and_skips_inactive(cast, rnd):
     new = make_org("新设科室", "section", cast.commission)
     closed = make_org("撤销科室", "section", cast.commission, is_active=False)
-    assert services.ensure_reports(rnd) == 1
+    # created with the org (orgs.signals.tree_changed), not later by a page view
     assert Report.objects.filter(round=rnd, org=new).exists()
     assert not Report.objects.filter(round=rnd, org=closed).exists()
+    assert services.create_expected_reports(rnd) == 0
+
+
+def test_create_expected_reports_fills_the_gaps_set_based(cast, rnd):
+    new = make_org("新设科室", "section", cast.commission)
+    Report.objects.filter(round=rnd, org__in=[new, cast.section]).delete()
+    assert services.create_expected_reports(rnd) == 2
+    made = Report.objects.get(round=rnd, org=new)
+    assert made.status == ReportStatus.DRAFT and made.version == 1 and made.comments == {}
+    assert len(made.public_id) == 12 and set(made.public_id) <= set("23456789abcdefghjkmnpqrstuvwxyz")
+    assert made.created_at is not None and made.updated_at is not None
+    assert len(set(Report.objects.filter(round=rnd).values_list("public_id", flat=True))) == 4
+    audit = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, summary__contains="生成填报任务").latest("pk")
+    assert audit.changes["created"] == 2
+    assert services.create_expected_reports(rnd) == 0
+
+
+def test_moving_and_reactivating_orgs_create_their_reports(cast, rnd):
+    from safetymonth.orgs import services as org_services
+
+    closed = make_org("撤销科室", "section", cast.commission, is_active=False)
+    org_services.set_org_active(None, closed, active=True)
+    assert Report.objects.filter(round=rnd, org=closed).exists()
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
+    rnd.refresh_from_db()
+    services.create_expected_reports(rnd)
+    outside = make_org("外区委", "authority")
+    section_outside = make_org("外区科室", "section", outside)
+    firm = make_org("外区企业", "enterprise", section_outside)
+    assert not Report.objects.filter(round=rnd, org=firm).exists()
+    org_services.move_org(None, firm, cast.section)
+    assert Report.objects.filter(round=rnd, org=firm).exists()
+
+
+def test_page_views_write_no_reports(cast, rnd, client):
+    Report.objects.filter(round=rnd, org=cast.section).delete()
+    client.force_login(cast.office)
+    for url in (
+        reverse("reports:list"),
+        reverse("reports:nonfilers", args=[rnd.campaign.public_id, rnd.code]),
+    ):
+        assert client.get(url).status_code == 200
+    assert not Report.objects.filter(round=rnd, org=cast.section).exists()
+
+
+def test_saving_a_round_of_a_published_campaign_creates_its_reports(cast, rnd):
+    rnd.expected_kinds = ["section", "enterprise"]
+    rnd.save(update_fields=["expected_kinds"])
+    assert Report.objects.filter(round=rnd, org__kind="enterprise").count() == 3
 
 
 def test_enterprises_report_when_the_round_expects_them(cast, rnd):
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
     rnd.refresh_from_db()
-    services.ensure_reports(rnd)
+    services.create_expected_reports(rnd)
     assert Report.objects.filter(round=rnd, org__kind="enterprise").count() == 3
 
 
@@ -231,7 +281,7 @@ def test_nobody_approves_their_own_org(cast, rnd):
 def test_enterprise_report_is_reviewed_by_its_section_not_by_enterprises(cast, rnd):
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
     rnd.refresh_from_db()
-    services.ensure_reports(rnd)
+    services.create_expected_reports(rnd)
     report = in_status_enterprise(cast, rnd)
     with pytest.raises(PermissionDenied):
         services.approve_report(cast.enterprise_staff, report)
@@ -269,7 +319,7 @@ def test_warnings_need_a_comment_before_submitting(cast, rnd):
     for org in (cast.other_section, cast.office_org):
         in_status(cast, org, ReportStatus.SUBMITTED)
     extra = make_org("第四科", "section", cast.commission)
-    services.ensure_reports(rnd)
+    services.create_expected_reports(rnd)
     in_status(cast, extra, ReportStatus.SUBMITTED)
     report = report_of(cast, cast.section)
     data = valid_data(rnd.form, lecture_sessions="500", lecture_participants="600")
