@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from safetymonth.audit.models import AuditEntry
@@ -21,6 +22,7 @@ from safetymonth.dashboard.services import CHARTS
 from safetymonth.dashboard.tests.helpers import known_tree
 from safetymonth.events.tests.helpers import make_event
 from safetymonth.evidence.tests.factories_review import make_material
+from safetymonth.hazards.tests.helpers import make_hazard
 from safetymonth.lib.cells import is_live
 from safetymonth.orgs.models import Org
 from safetymonth.reports.models import Value
@@ -69,6 +71,9 @@ def hostile_tree(cast):
     make_material(cast, cast.enterprise, title=HOSTILE[3], event=event, campaign=rnd.campaign)
     make_material(cast, cast.enterprise2, title=HOSTILE[6], campaign=rnd.campaign)
     log_event(cast.office, AuditEntry.Action.UPDATE, cast.enterprise, summary=HOSTILE[4])
+    # the hazard ledger: a description, a place and measures typed by an enterprise
+    hazard = make_hazard(cast, cast.enterprise2, description=HOSTILE[0])
+    type(hazard).objects.filter(pk=hazard.pk).update(place=HOSTILE[2], measures=HOSTILE[3])
     return rnd
 
 
@@ -94,6 +99,11 @@ def _exports(client, cast, rnd) -> dict[str, tuple[str, bytes]]:
         url = reverse("dashboard:chart_csv", args=[*args, chart])
         out[f"chart {chart}"] = ("csv", _body(client.get(url)))
     out["audit"] = ("csv", _body(client.get(reverse("audit:export"))))
+    out["hazard ledger"] = ("xlsx", _body(client.get(reverse("hazards:export"))))
+    out["hazard statistics"] = (
+        "xlsx",
+        _body(client.get(reverse("hazards:statistics_export") + f"?year={timezone.localdate().year}")),
+    )
     out["orgs template xlsx"] = ("xlsx", _body(client.get(reverse("orgs:import_template", args=["xlsx"]))))
     out["orgs template csv"] = ("csv", _body(client.get(reverse("orgs:import_template", args=["csv"]))))
     package = _body(client.get(reverse("evidence:package_org", args=[cast.commission.public_id])))

@@ -410,11 +410,11 @@ def table_xlsx(
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A3"
-    cell = WriteOnlyCell(ws, value=title)
+    cell = xlsx_cell(ws, title)
     cell.font = Font(name=XLSX_TITLE_FONT, size=16)
     ws.append([cell])
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(header), max_row=1))
-    ws.append([_styled(ws, h, bold=True, center=True) for h in header])
-    for values in rows:
-        ws.append(list(values))
-    wb.save(target)
+    ws.append(xlsx_row(_styled(ws, h, bold=True, center=True) for h in header))
+    for values in rows:  # every cell through the neutraliser: a hazard's text typed as =… stays text
+        ws.append(xlsx_row(values))
+    save_workbook(wb, target)
