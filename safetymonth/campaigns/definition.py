@@ -377,6 +377,8 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
             d["deadline"] = r["deadline"]
         _opt(d, "report_to", r.get("report_to"))
         d["expected_kinds"] = list(r.get("expected_kinds", ["section"]))
+        if r.get("responsible_sections_only"):
+            d["responsible_sections_only"] = True
         d["lock_at_deadline"] = bool(r.get("lock_at_deadline", False))
         out["rounds"].append(d)
     # Event types (issue 7) come last and only when there are any, so that a definition without

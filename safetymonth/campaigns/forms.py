@@ -471,3 +471,27 @@ class VersionForm(forms.Form):
 class PublishForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     confirm_warnings = forms.BooleanField(required=False)
+
+
+class ExpectedRuleForm(forms.Form):
+    """The rule of a round's expected reporters: kinds and the 安全生产责任科室 flag."""
+
+    expected_kinds = forms.MultipleChoiceField(
+        label=_("填报单位类型"),
+        choices=OrgKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一种填报单位类型。")},
+    )
+    responsible_sections_only = forms.BooleanField(label=_("科室仅限安全生产责任科室"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expected_kinds"].widget.attrs["class"] = "form-check-input"
+        self.fields["responsible_sections_only"].widget.attrs["class"] = "form-check-input"
+
+
+class ExpectedOrgForm(forms.Form):
+    """Include, exclude or reset one org (by its public id) for a round."""
+
+    org = forms.CharField(max_length=40)
+    choice = forms.ChoiceField(choices=[(c, c) for c in ("include", "exclude", "reset")])

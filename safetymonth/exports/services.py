@@ -386,11 +386,7 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
         "round": rnd.name,
     }
 
-    missing = list(
-        non_filers(rnd, within=org)
-        .filter(org__is_active=True, org__kind__in=list(rnd.expected_kinds or []))
-        .values_list("org__name", flat=True)[: NAMED_NON_FILERS + 1]
-    )
+    missing = list(non_filers(rnd, within=org).values_list("org__name", flat=True)[: NAMED_NON_FILERS + 1])
     overview = [
         _(
             "本批次应报单位%(expected)d个，已报%(submitted)d个，上报率%(rate)s；其中按时上报%(on_time)d个，"

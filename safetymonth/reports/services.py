@@ -66,11 +66,8 @@ class ConcurrentEdit(Exception):
 
 
 def expected_orgs(rnd: Round) -> Any:
-    """Active orgs of the round's expected kinds in the subtree of the campaign's issuing org."""
-    issuing = rnd.campaign.issuing_org
-    if issuing is None:
-        return Org.objects.none()
-    return Org.objects.subtree(issuing).active().filter(kind__in=list(rnd.expected_kinds or []))
+    """The orgs the round expects to report: ``Round.expected_orgs`` (the one rule)."""
+    return rnd.expected_orgs()
 
 
 def ensure_reports(rnd: Round, actor: User | None = None) -> int:
@@ -589,8 +586,11 @@ def _notify_reviewers(report: Report, actor: User) -> None:
 
 
 def non_filers(rnd: Round, within: Org | None = None) -> Any:
-    """Reports of the round not yet submitted (draft or returned), optionally within a subtree."""
-    qs = Report.objects.filter(round=rnd, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+    """Reports of the round's expected orgs (``Round.expected_orgs``) not yet submitted (draft or
+    returned), optionally within a subtree: the 催报 list, reminders and the exports' 未报 names."""
+    qs = Report.objects.filter(
+        round=rnd, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], org__in=rnd.expected_orgs()
+    )
     if within is not None:
         qs = qs.filter(org__path__startswith=within.path)
     return qs.select_related("org").order_by("org__path")
