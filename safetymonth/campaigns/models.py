@@ -408,6 +408,9 @@ class Indicator(models.Model):
     required = models.BooleanField(_("必填"), default=False)
     min_value = models.IntegerField(_("最小值"), null=True, blank=True)
     max_value = models.IntegerField(_("最大值"), null=True, blank=True)
+    # Above this a value is accepted with a warning that needs a comment; empty: the unit's default
+    # (safetymonth.lib.numbers.UNIT_BOUNDS), as max_value (refused above) is.
+    soft_max = models.BigIntegerField(_("提示上限"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("最大长度"), null=True, blank=True)
 
     class Meta:
@@ -425,6 +428,10 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 name="indicator_bounds_only_on_integers",
                 condition=Q(kind=IndicatorKind.INTEGER) | (Q(min_value__isnull=True) & Q(max_value__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="indicator_soft_max_only_on_integers",
+                condition=Q(kind=IndicatorKind.INTEGER) | Q(soft_max__isnull=True),
             ),
             models.CheckConstraint(
                 name="indicator_max_length_only_on_text",

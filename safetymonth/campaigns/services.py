@@ -51,7 +51,7 @@ from safetymonth.campaigns.models import (
     Rule,
     Slogan,
 )
-from safetymonth.lib import expressions, notice
+from safetymonth.lib import expressions, notice, numbers
 from safetymonth.orgs.models import Org
 
 if TYPE_CHECKING:
@@ -176,6 +176,7 @@ def _form_to_data(form: ReportForm) -> dict[str, Any]:
                         "required": i.required,
                         "min_value": i.min_value,
                         "max_value": i.max_value,
+                        "soft_max": i.soft_max,
                         "max_length": i.max_length,
                     }
                     for i in indicators.get(item.pk, [])
@@ -429,6 +430,7 @@ def _apply_form(campaign: Campaign, form: ReportForm | None, data: dict[str, Any
             ind.required = ind_data["required"]
             ind.min_value = ind_data.get("min_value")
             ind.max_value = ind_data.get("max_value")
+            ind.soft_max = ind_data.get("soft_max")
             ind.max_length = ind_data.get("max_length")
             ind.save()
             kept_indicators.add(ind.code)
@@ -1092,7 +1094,9 @@ def input_name(code: str) -> str:
 def check_values(form: ReportForm, data: Mapping[str, Any], *, enforce_required: bool = True) -> FormCheck:
     """Parse and check the inputs ``ind-<code>`` of ``form`` in ``data`` (e.g. request.POST).
 
-    Numbers accept full-width digits; yes/no is ``yes``/``no``. The rules are then checked over the
+    Numbers accept full-width digits (stored as ASCII) and refuse other scripts' digits; above the
+    indicator's hard bound they are refused (超出范围), above its soft bound warned
+    (``safetymonth.lib.numbers``); yes/no is ``yes``/``no``. The rules are then checked over the
     parsed integers with their missing-value strategies; a failed error rule is reported at the
     first indicator of its left side, a failed warning rule in ``warnings``. What was typed is kept
     in ``raw`` so that the form can be shown again with it."""
@@ -1108,6 +1112,10 @@ def check_values(form: ReportForm, data: Mapping[str, Any], *, enforce_required:
         values[ind.code] = value
         if message:
             errors.setdefault(ind.code, []).append(message)
+        elif warning := soft_bound_warning(ind, value):
+            warnings.setdefault(ind.code, []).append(warning)
+        if ind.kind == IndicatorKind.INTEGER and value is not None and not message:
+            raw[ind.code] = numbers.normalise(text)  # full-width digits are stored as ASCII
     integers = {
         ind.code: v
         for ind in indicators
@@ -1141,14 +1149,27 @@ def _parse_value(ind: Indicator, text: str, enforce_required: bool) -> tuple[int
         if ind.max_length is not None and len(text) > ind.max_length:
             return text, _("最多%(n)d个字。") % {"n": ind.max_length}
         return text, ""
-    if not re.fullmatch(r"[+-]?\d{1,12}", text):
+    soft, hard = numbers.bounds_for(ind.unit, ind.soft_max, ind.max_value)
+    parsed = numbers.parse_integer(text, minimum=ind.min_value, hard=hard)
+    if parsed.problem == "other_digits":
+        return None, _("请用阿拉伯数字 0–9 填写（全角数字也可以）。")
+    if parsed.problem == "not_integer":
         return None, _("请输入整数。")
-    number = int(text)
-    if ind.min_value is not None and number < ind.min_value:
-        return number, _("不能小于%(n)d。") % {"n": ind.min_value}
-    if ind.max_value is not None and number > ind.max_value:
-        return number, _("不能大于%(n)d。") % {"n": ind.max_value}
-    return number, ""
+    if parsed.problem == "too_large":
+        return None, _("超出范围：不能大于%(n)s。") % {"n": f"{hard:,}"}
+    if parsed.problem == "too_small":
+        return parsed.value, _("不能小于%(n)d。") % {"n": ind.min_value}
+    return parsed.value, ""
+
+
+def soft_bound_warning(ind: Indicator, value: object) -> str:
+    """The warning for an integer above the indicator's plausible bound ("" when none)."""
+    if ind.kind != IndicatorKind.INTEGER or not isinstance(value, int) or isinstance(value, bool):
+        return ""
+    soft, _hard = numbers.bounds_for(ind.unit, ind.soft_max, ind.max_value)
+    if soft is None or value <= soft:
+        return ""
+    return _("数值偏大：超过%(n)s%(unit)s，请核对；如无误请填写说明。") % {"n": f"{soft:,}", "unit": ind.unit}
 
 
 __all__ = [

@@ -166,6 +166,8 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 report,
                 values=services.stored_raw(report),
                 header_form=_header_form(services.header_of(report)),
+                # a draft saved with invalid values shows the same errors after a reload
+                errors=check.errors,
                 warnings={**check.warnings, **warnings},
                 comments=dict(report.comments or {}),
                 version=report.version,
