@@ -131,7 +131,10 @@ def rollup_formatter(kinds: Mapping[str, str]) -> Any:
 
 def _header(rnd: Round, org: Org, report: Report | None, source: str) -> list[tuple[str, str]]:
     today = timezone.localdate()
-    if source == SOURCE_OWN and report is not None:
+    typed = report is not None and bool(report.contact_name or report.contact_phone or report.filled_on)
+    if report is not None and (source == SOURCE_OWN or typed):
+        # what the org typed on its report (联系人/电话/填报日期), in every per-org table: its own
+        # values and its roll-up alike; the profile only fills what it left empty
         contact = report.contact_name or org.contact_name
         phone = report.contact_phone or org.phone
         filled = cn_date(report.filled_on) if report.filled_on else ""
@@ -420,9 +423,8 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
     numbers = [
         writers.Section2(
             heading=f"（{_cn_number(i)}）{item.title}。",
-            text=blanks.fill(
-                item.progress_text, {k: v for k, v in totals.items() if kinds.get(k) != IndicatorKind.TEXT}, fmt
-            ).replace("\n", ""),
+            # text blanks too: 典型案例具体为（…） names the cases, each with its org
+            text=blanks.fill(item.progress_text, totals, fmt).replace("\n", ""),
         )
         for i, item in enumerate(_items(rnd), start=1)
     ]

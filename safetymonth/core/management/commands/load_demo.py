@@ -132,6 +132,10 @@ ACCOUNTS = [
     DemoAccount("office", "陈晓", Role.OFFICE, COMMISSION_NAME, "023-68083116"),
     DemoAccount("leader", "刘志远", Role.LEADER, COMMISSION_NAME, "023-68083100"),
     DemoAccount("section", "张敏", Role.SECTION_STAFF, "市场运行科", "023-68083125"),
+    # three more 安全生产责任科室, so that the live campaign's reports stand in every state
+    DemoAccount("section2", "罗斌", Role.SECTION_STAFF, "商贸流通科", "023-68083132"),
+    DemoAccount("section3", "邓涛", Role.SECTION_STAFF, "服务业发展科", "023-68083157"),
+    DemoAccount("section4", "杨帆", Role.SECTION_STAFF, "电子商务科", "023-68083145"),
     DemoAccount("enterprise", "李强", Role.ENTERPRISE_STAFF, "重庆渡口石油有限公司春晖路加油站", "13908361001"),
     DemoAccount("tips", "周婷", Role.TIP_HANDLER, COMMISSION_NAME, "023-68083119"),
 ]
