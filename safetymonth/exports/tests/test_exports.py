@@ -404,3 +404,12 @@ def test_the_narrative_fills_the_typical_cases_blank(cast, rnd):
     filled = text.split("典型案例具体为（", 1)[1].split("），", 1)[0]
     assert "大渡口示例加油站：加油站开展应急演练" in filled  # each case with its org
     assert filled.strip("\u3000 ")
+
+
+def test_the_docx_statistics_table_is_landscape(client, cast, rnd):
+    from docx.enum.section import WD_ORIENT
+
+    content, _r = _get(client, cast.office, rnd, "table_docx", cast.section, "?source=rollup")
+    section = Document(io.BytesIO(content)).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert section.page_width > section.page_height
