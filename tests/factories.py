@@ -94,8 +94,11 @@ def build_cast() -> Cast:
     catering = IndustryFactory(code="catering", name="餐饮")
     commission = make_org("重庆市大渡口区商务委员会", OrgKind.AUTHORITY, short_name="区商务委")
     office_org = make_org("规划秩序科", OrgKind.SECTION, commission)
-    section = make_org("市场运行科", OrgKind.SECTION, commission, contact_name="张三", phone="023-68083116")
-    other_section = make_org("商贸流通科", OrgKind.SECTION, commission)
+    # the two 安全生产责任科室 (the demo's flag); the campaign office 规划秩序科 is not one
+    section = make_org(
+        "市场运行科", OrgKind.SECTION, commission, contact_name="张三", phone="023-68083116", safety_responsible=True
+    )
+    other_section = make_org("商贸流通科", OrgKind.SECTION, commission, safety_responsible=True)
     institution = make_org("区商务发展服务中心", OrgKind.INSTITUTION, commission)
     enterprise = make_org(
         "大渡口示例加油站",

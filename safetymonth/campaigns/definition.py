@@ -377,6 +377,8 @@ def canonical(data: dict[str, Any]) -> dict[str, Any]:
             d["deadline"] = r["deadline"]
         _opt(d, "report_to", r.get("report_to"))
         d["expected_kinds"] = list(r.get("expected_kinds", ["section"]))
+        if r.get("responsible_sections_only"):
+            d["responsible_sections_only"] = True
         d["lock_at_deadline"] = bool(r.get("lock_at_deadline", False))
         out["rounds"].append(d)
     # Event types (issue 7) come last and only when there are any, so that a definition without
@@ -420,7 +422,7 @@ def _canonical_form(f: dict[str, Any]) -> dict[str, Any]:
             _opt(i, "unit", ind.get("unit"))
             i["label"] = ind["label"]
             i["required"] = bool(ind.get("required", False))
-            for key in ("min_value", "max_value", "max_length"):
+            for key in ("min_value", "max_value", "soft_max", "max_length"):
                 _opt(i, key, ind.get(key))
             d["indicators"].append(i)
         out["items"].append(d)
@@ -656,7 +658,7 @@ def _item_problems(located: Located, path: PathT, item: dict[str, Any]) -> Itera
         ipath = (*path, "indicators", k)
         kind = ind["kind"]
         if kind != "integer":
-            for key in ("min_value", "max_value", "unit"):
+            for key in ("min_value", "max_value", "soft_max", "unit"):
                 if ind.get(key) not in (None, ""):
                     yield located.problem((*ipath, key), _("只有整数指标可以设置“%(key)s”。") % {"key": key}, key=True)
         if kind != "text" and ind.get("max_length") is not None:
@@ -664,6 +666,9 @@ def _item_problems(located: Located, path: PathT, item: dict[str, Any]) -> Itera
         lo, hi = ind.get("min_value"), ind.get("max_value")
         if lo is not None and hi is not None and lo > hi:
             yield located.problem((*ipath, "max_value"), _("最大值不能小于最小值（%(min)d）。") % {"min": lo})
+        soft = ind.get("soft_max")
+        if soft is not None and hi is not None and soft > hi:
+            yield located.problem((*ipath, "soft_max"), _("提示上限不能大于最大值（%(max)d）。") % {"max": hi})
     try:
         marker_codes = blanks.codes(item["progress_text"])
     except blanks.BlankError as exc:

@@ -318,14 +318,23 @@ class IndicatorForm(EditForm):
     unit = _text(pgettext_lazy("unit of measure", "单位"), 10)
     required = forms.BooleanField(label=_("必填"), required=False)
     min_value = forms.IntegerField(label=_("最小值"), required=False)
-    max_value = forms.IntegerField(label=_("最大值"), required=False)
+    max_value = forms.IntegerField(
+        label=_("最大值"),
+        required=False,
+        help_text=_("超过即拒绝；不填则按单位取默认值（次、场 100000；人次 10000000）。"),
+    )
+    soft_max = forms.IntegerField(
+        label=_("提示上限"),
+        required=False,
+        help_text=_("超过时提示核对并要求说明；不填则按单位取默认值（次、场 1000；人次 100000）。"),
+    )
     max_length = forms.IntegerField(label=_("最大长度"), required=False, min_value=1)
 
     def clean(self) -> dict[str, Any]:
         cd = super().clean() or {}
         kind = cd.get("kind")
         if kind and kind != IndicatorKind.INTEGER:
-            for key in ("unit", "min_value", "max_value"):
+            for key in ("unit", "min_value", "max_value", "soft_max"):
                 if cd.get(key) not in (None, ""):
                     self.add_error(key, _("只有整数指标可以设置此项。"))
         if kind and kind != IndicatorKind.TEXT and cd.get("max_length") is not None:
@@ -333,6 +342,9 @@ class IndicatorForm(EditForm):
         lo, hi = cd.get("min_value"), cd.get("max_value")
         if lo is not None and hi is not None and lo > hi:
             self.add_error("max_value", _("最大值不能小于最小值。"))
+        soft = cd.get("soft_max")
+        if soft is not None and hi is not None and soft > hi:
+            self.add_error("soft_max", _("提示上限不能大于最大值。"))
         return cd
 
     def to_value(self) -> Any:
@@ -471,3 +483,27 @@ class VersionForm(forms.Form):
 class PublishForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     confirm_warnings = forms.BooleanField(required=False)
+
+
+class ExpectedRuleForm(forms.Form):
+    """The rule of a round's expected reporters: kinds and the 安全生产责任科室 flag."""
+
+    expected_kinds = forms.MultipleChoiceField(
+        label=_("填报单位类型"),
+        choices=OrgKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一种填报单位类型。")},
+    )
+    responsible_sections_only = forms.BooleanField(label=_("科室仅限安全生产责任科室"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expected_kinds"].widget.attrs["class"] = "form-check-input"
+        self.fields["responsible_sections_only"].widget.attrs["class"] = "form-check-input"
+
+
+class ExpectedOrgForm(forms.Form):
+    """Include, exclude or reset one org (by its public id) for a round."""
+
+    org = forms.CharField(max_length=40)
+    choice = forms.ChoiceField(choices=[(c, c) for c in ("include", "exclude", "reset")])

@@ -20,6 +20,7 @@ from safetymonth.core.fields import PublicIdField
 
 if TYPE_CHECKING:
     from safetymonth.accounts.models import User
+    from safetymonth.orgs.models import OrgQuerySet
 
 
 class CampaignStatus(models.TextChoices):
@@ -410,6 +411,9 @@ class Indicator(models.Model):
     required = models.BooleanField(_("必填"), default=False)
     min_value = models.IntegerField(_("最小值"), null=True, blank=True)
     max_value = models.IntegerField(_("最大值"), null=True, blank=True)
+    # Above this a value is accepted with a warning that needs a comment; empty: the unit's default
+    # (safetymonth.lib.numbers.UNIT_BOUNDS), as max_value (refused above) is.
+    soft_max = models.BigIntegerField(_("提示上限"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("最大长度"), null=True, blank=True)
 
     class Meta:
@@ -427,6 +431,10 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 name="indicator_bounds_only_on_integers",
                 condition=Q(kind=IndicatorKind.INTEGER) | (Q(min_value__isnull=True) & Q(max_value__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="indicator_soft_max_only_on_integers",
+                condition=Q(kind=IndicatorKind.INTEGER) | Q(soft_max__isnull=True),
             ),
             models.CheckConstraint(
                 name="indicator_max_length_only_on_text",
@@ -496,6 +504,8 @@ class Round(models.Model):
     report_to_name = models.CharField(_("报送至（原文）"), max_length=120, blank=True)
     # OrgKind values of the orgs expected to report, e.g. ["section"] or ["section", "enterprise"].
     expected_kinds = models.JSONField(_("填报单位类型"), default=default_expected_kinds)
+    # Of the sections, only 安全生产责任科室 (Org.safety_responsible) are expected when set.
+    responsible_sections_only = models.BooleanField(_("科室仅限安全生产责任科室"), default=False)
     # Whether entry closes at the deadline; when False, late reports are accepted and marked late.
     lock_at_deadline = models.BooleanField(_("截止后锁定"), default=False)
 
@@ -514,16 +524,52 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def expected_orgs(self) -> models.QuerySet:
-        """The orgs expected to report in this round, as one Org queryset (never evaluated here):
-        the active orgs of the expected kinds in the subtree of the campaign's issuing org. The
-        reports app creates their reports set-based from it (reports.services.create_expected_reports)."""
-        from safetymonth.orgs.models import Org
+    def expected_orgs(self) -> OrgQuerySet:
+        """The orgs this round expects a report from: THE rule, one SQL filter (every place that
+        decides who is expected — report creation, completeness, reminders, 催报, exports — uses it).
 
-        issuing = self.campaign.issuing_org
-        if issuing is None:
-            return Org.objects.none()
-        return Org.objects.subtree(issuing).active().filter(kind__in=list(self.expected_kinds or []))
+        Active orgs in the issuing org's subtree whose kind is in ``expected_kinds`` (sections only
+        when 安全生产责任科室 if ``responsible_sections_only``), minus the orgs the office excluded,
+        plus the orgs it included (``RoundOrgChoice``); never the campaign office or the org the
+        round reports to (nobody reports to itself)."""
+        from safetymonth.orgs.models import Org, OrgKind
+
+        # all in SQL, no query here: the issuing org's subtree by a subquery on its path
+        issuing_path = Campaign.objects.filter(pk=self.campaign_id).values("issuing_org__path")[:1]
+        rule = Q(kind__in=list(self.expected_kinds or []))
+        if self.responsible_sections_only:
+            rule &= ~Q(kind=OrgKind.SECTION) | Q(safety_responsible=True)
+        if self.pk is not None:
+            choices = RoundOrgChoice.objects.filter(round_id=self.pk)
+            rule = (rule & ~Q(pk__in=choices.filter(included=False).values("org_id"))) | Q(
+                pk__in=choices.filter(included=True).values("org_id")
+            )
+        qs = (
+            Org.objects.active()
+            .filter(path__startswith=models.Subquery(issuing_path))
+            .filter(rule)
+            .exclude(office_campaigns__pk=self.campaign_id)
+        )
+        return qs.exclude(pk=self.report_to_id) if self.report_to_id is not None else qs
+
+
+class RoundOrgChoice(models.Model):
+    """The office's explicit choice for one org in one round: included although the round's rule
+    leaves it out, or excluded although the rule names it (``Round.expected_orgs``)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="org_choices")
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    included = models.BooleanField(_("纳入"))
+
+    class Meta:
+        verbose_name = _("填报单位调整")
+        verbose_name_plural = _("填报单位调整")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "org"], name="roundorgchoice_unique_round_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}:{self.org_id}:{'+' if self.included else '-'}"
 
 
 class EventType(models.Model):

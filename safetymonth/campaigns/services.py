@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetymonth.audit.models import AuditEntry
 from safetymonth.audit.services import log_event
@@ -46,11 +47,13 @@ from safetymonth.campaigns.models import (
     ReportForm,
     Requirement,
     Round,
+    RoundOrgChoice,
     Rule,
     Slogan,
 )
-from safetymonth.lib import expressions
+from safetymonth.lib import expressions, notice, numbers
 from safetymonth.orgs.models import Org
+from safetymonth.orgs.signals import tree_changed
 
 if TYPE_CHECKING:
     from safetymonth.accounts.models import User
@@ -129,6 +132,7 @@ def campaign_to_data(campaign: Campaign) -> dict[str, Any]:
                 "deadline": definition.format_deadline(r.deadline),
                 "report_to": r.report_to_name,
                 "expected_kinds": list(r.expected_kinds),
+                "responsible_sections_only": r.responsible_sections_only,
                 "lock_at_deadline": r.lock_at_deadline,
             }
             for r in campaign.rounds.select_related("form").order_by("order", "deadline")
@@ -174,6 +178,7 @@ def _form_to_data(form: ReportForm) -> dict[str, Any]:
                         "required": i.required,
                         "min_value": i.min_value,
                         "max_value": i.max_value,
+                        "soft_max": i.soft_max,
                         "max_length": i.max_length,
                     }
                     for i in indicators.get(item.pk, [])
@@ -363,6 +368,7 @@ def _apply(campaign: Campaign | None, data: dict[str, Any], orgs: ResolvedOrgs) 
         rnd.report_to = orgs.report_to.get(r["code"])
         rnd.report_to_name = r.get("report_to", "")
         rnd.expected_kinds = list(r["expected_kinds"])
+        rnd.responsible_sections_only = bool(r.get("responsible_sections_only", False))
         rnd.lock_at_deadline = r["lock_at_deadline"]
         rnd.save()
     for gone_round in rounds.values():
@@ -427,6 +433,7 @@ def _apply_form(campaign: Campaign, form: ReportForm | None, data: dict[str, Any
             ind.required = ind_data["required"]
             ind.min_value = ind_data.get("min_value")
             ind.max_value = ind_data.get("max_value")
+            ind.soft_max = ind_data.get("soft_max")
             ind.max_length = ind_data.get("max_length")
             ind.save()
             kept_indicators.add(ind.code)
@@ -457,6 +464,8 @@ class LoadResult:
     campaign: Campaign
     created: bool
     changes: list[Change]
+    # the notice checks of the loaded definition (what publishing will ask for; load_campaign only)
+    checklist: Checklist | None = None
 
     @property
     def changed(self) -> bool:
@@ -560,7 +569,7 @@ def load_campaign(data_or_text: str | dict[str, Any], actor: User | None = None)
         located = Located(None)
         data = definition.validate(data_or_text, located)
     campaign = Campaign.objects.select_for_update().filter(code=data["code"]).first()
-    return _store(
+    result = _store(
         actor,
         data,
         located,
@@ -568,6 +577,8 @@ def load_campaign(data_or_text: str | dict[str, Any], actor: User | None = None)
         action=AuditEntry.Action.IMPORT,
         summary=_("导入活动定义“%(code)s”") % {"code": data["code"]},
     )
+    result.checklist = notice_checklist(data)
+    return result
 
 
 def _check_version(campaign: Campaign, expected_version: int | None) -> None:
@@ -828,12 +839,94 @@ def _code_ok(code: str) -> bool:
     return bool(re.fullmatch(definition.schema()["properties"]["code"]["pattern"], code)) and len(code) <= 60
 
 
+_WHERE = {
+    "title": gettext_lazy("通知标题"),
+    "theme": gettext_lazy("活动主题"),
+    "doc_number": gettext_lazy("发文字号"),
+    "issue_date": gettext_lazy("成文日期"),
+    "printed_date": gettext_lazy("印发日期"),
+    "issuing_org": gettext_lazy("发文单位"),
+    "preamble": gettext_lazy("导语"),
+    "approach": gettext_lazy("总体思路"),
+    "contents_heading": gettext_lazy("主要内容标题"),
+    "leadership_group_name": gettext_lazy("领导小组名称"),
+    "closing": gettext_lazy("报送要求（正文结尾）"),
+    "cited_documents": gettext_lazy("依据文件"),
+    "contents": gettext_lazy("活动主要内容"),
+    "requirements": gettext_lazy("有关要求"),
+    "periods": gettext_lazy("活动时段"),
+    "slogans": gettext_lazy("标语"),
+    "forms": gettext_lazy("统计表"),
+    "rounds": gettext_lazy("填报批次"),
+}
+
+
+def _where(data: Mapping[str, Any], path: str) -> str:
+    """A finding's field as the office reads it: 发文字号, 依据文件 2, 活动时段“安全生产月”…"""
+    parts = path.split(".")
+    label = str(_WHERE.get(parts[0], parts[0]))
+    if len(parts) < 2 or not parts[1].isdigit():
+        return label
+    row = (data.get(parts[0]) or [])[int(parts[1])]
+    name = row.get("name") or row.get("title") or ""
+    if parts[0] in ("periods", "rounds") and name:
+        return f"{label}“{name}”"
+    return f"{label} {int(parts[1]) + 1}"
+
+
+def _finding_message(data: Mapping[str, Any], f: notice.Finding) -> str:
+    p = dict(f.params)
+    where = _where(data, f.where)
+    if f.code == "doc_number_missing":
+        return _("请填写发文字号，格式为“机关代字〔%(year)d〕序号号”，例如 渡商发〔%(year)d〕1号。") % p
+    if f.code == "doc_number_format":
+        return _("发文字号“%(value)s”格式不对：应为“机关代字〔%(year)d〕序号号”，例如 渡商发〔%(year)d〕1号。") % p
+    if f.code == "doc_number_year":
+        return _("发文字号“%(value)s”的年份是%(found)d，活动年度是%(year)d。") % p
+    if f.code == "issue_date_missing":
+        return _("请填写成文日期。")
+    if f.code == "issuing_org_missing":
+        return _("请指定发文单位。")
+    if f.code == "date_outside_year":
+        return _("%(where)s %(value)s 不在活动年度%(year)d年内。") % {**p, "where": where}
+    if f.code == "no_future_deadline":
+        return _("没有截止时间在今后的填报批次：请把至少一个填报批次的截止时间改到今后。")
+    if f.code == "earlier_year":
+        years = "、".join(str(y) for y in p["years"])
+        return _("%(where)s 中仍有往年年份（%(years)s），活动年度是%(year)d：请核对是否为上一年的遗留内容。") % {
+            **p,
+            "where": where,
+            "years": years,
+        }
+    if f.code == "ordinal":
+        return _("%(where)s 写的是第%(found)d个“安全生产月”，%(year)d年是第%(expected)d个。") % {**p, "where": where}
+    return f.code
+
+
+@dataclass
+class Checklist:
+    """The publish checklist of a campaign: errors block publishing, warnings need a tick."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def notice_checklist(data: Mapping[str, Any], now: dt.datetime | None = None) -> Checklist:
+    """The notice checks of ``safetymonth.lib.notice`` on a definition, as sentences. Used by the
+    publish checklist and by ``load_campaign``."""
+    result = Checklist()
+    for f in notice.check_notice(data, now=now or timezone.now(), tz=definition.LOCAL_TZ):
+        (result.errors if f.severity == notice.ERROR else result.warnings).append(_finding_message(data, f))
+    return result
+
+
 def publish_problems(campaign: Campaign) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for publishing ``campaign`` now."""
-    errors: list[str] = []
-    warnings: list[str] = []
-    if campaign.issuing_org_id is None:
-        errors.append(_("请指定发文单位。"))
+    """(errors, warnings) for publishing ``campaign`` now: the notice checklist
+    (``notice_checklist``), the form and the rounds."""
+    data = campaign_to_data(campaign)
+    checklist = notice_checklist(data)
+    errors: list[str] = list(checklist.errors)
+    warnings: list[str] = list(checklist.warnings)
     forms = list(campaign.forms.all())
     if not any(f.items.exists() for f in forms):
         errors.append(_("统计表至少需要一个活动项目。"))
@@ -853,7 +946,7 @@ def publish_problems(campaign: Campaign) -> tuple[list[str], list[str]]:
                 % {"name": r.name, "deadline": timezone.localtime(r.deadline).strftime("%Y-%m-%d %H:%M")}
             )
     try:
-        definition.validate(campaign_to_data(campaign), Located(None))
+        definition.validate(data, Located(None))
     except DefinitionError as exc:
         errors.extend(str(p) for p in exc.problems)
     return errors, warnings
@@ -911,6 +1004,76 @@ def close_campaign(actor: User | None, campaign: Campaign, *, expected_version: 
     return locked
 
 
+# ---------------------------------------------------------------------------------------------
+# The expected reporters of a round (Round.expected_orgs)
+
+
+EXPECTED_CHOICES = ("include", "exclude", "reset")
+
+
+def _check_round_editable(rnd: Round) -> None:
+    if rnd.campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("活动已结束，不能再修改。"), code="closed")
+
+
+@transaction.atomic
+def set_expected_rule(actor: User | None, rnd: Round, kinds: list[str], responsible_sections_only: bool) -> Round:
+    """Change which kinds of org a round expects and whether sections must be 安全生产责任科室."""
+    from safetymonth.orgs.models import OrgKind
+
+    _check_round_editable(rnd)
+    kinds = [k for k in OrgKind.values if k in kinds]
+    if not kinds:
+        raise ValidationError({"expected_kinds": _("请至少选择一种填报单位类型。")})
+    before = {"expected_kinds": list(rnd.expected_kinds), "responsible_sections_only": rnd.responsible_sections_only}
+    rnd.expected_kinds, rnd.responsible_sections_only = kinds, responsible_sections_only
+    rnd.save(update_fields=["expected_kinds", "responsible_sections_only"])
+    log_event(
+        actor,
+        AuditEntry.Action.UPDATE,
+        rnd.campaign,
+        org=rnd.campaign.issuing_org,
+        summary=_("修改填报批次“%(round)s”的填报单位") % {"round": rnd.name},
+        changes={
+            "round": rnd.code,
+            "before": before,
+            "expected_kinds": kinds,
+            "responsible_sections_only": responsible_sections_only,
+        },
+    )
+    return rnd
+
+
+@transaction.atomic
+def choose_expected_org(actor: User | None, rnd: Round, org: Org, choice: str) -> None:
+    """Include ``org`` in the round's expected reporters, exclude it, or reset it to the rule."""
+    _check_round_editable(rnd)
+    if choice not in EXPECTED_CHOICES:
+        raise ValidationError(_("未知的操作。"), code="choice")
+    issuing = rnd.campaign.issuing_org
+    if issuing is None or not issuing.contains(org):
+        raise ValidationError(_("只能选择发文单位下属的单位。"), code="outside")
+    if choice == "include" and org.pk in (rnd.campaign.office_org_id, rnd.report_to_id):
+        raise ValidationError(_("活动办公室（报送单位）不向自己填报。"), code="office")
+    if choice == "reset":
+        RoundOrgChoice.objects.filter(round=rnd, org=org).delete()
+    else:
+        RoundOrgChoice.objects.update_or_create(round=rnd, org=org, defaults={"included": choice == "include"})
+    if choice != "exclude":
+        # an org now expected gets its report at once (the reports app listens; set-based, idempotent)
+        tree_changed.send(Org, paths=[org.path], actor=actor)
+    labels = {"include": _("纳入"), "exclude": _("排除"), "reset": _("恢复按规则")}
+    log_event(
+        actor,
+        AuditEntry.Action.UPDATE,
+        rnd.campaign,
+        org=rnd.campaign.issuing_org,
+        summary=_("填报批次“%(round)s”：%(choice)s %(org)s")
+        % {"round": rnd.name, "choice": labels[choice], "org": org.name},
+        changes={"round": rnd.code, "org": org.name, "choice": choice},
+    )
+
+
 def _copy_state(source: Campaign, target: Campaign) -> None:
     for name in ("status", "published_at", "closed_at", "version", "updated_at"):
         setattr(target, name, getattr(source, name))
@@ -944,7 +1107,9 @@ def input_name(code: str) -> str:
 def check_values(form: ReportForm, data: Mapping[str, Any], *, enforce_required: bool = True) -> FormCheck:
     """Parse and check the inputs ``ind-<code>`` of ``form`` in ``data`` (e.g. request.POST).
 
-    Numbers accept full-width digits; yes/no is ``yes``/``no``. The rules are then checked over the
+    Numbers accept full-width digits (stored as ASCII) and refuse other scripts' digits; above the
+    indicator's hard bound they are refused (超出范围), above its soft bound warned
+    (``safetymonth.lib.numbers``); yes/no is ``yes``/``no``. The rules are then checked over the
     parsed integers with their missing-value strategies; a failed error rule is reported at the
     first indicator of its left side, a failed warning rule in ``warnings``. What was typed is kept
     in ``raw`` so that the form can be shown again with it."""
@@ -960,6 +1125,10 @@ def check_values(form: ReportForm, data: Mapping[str, Any], *, enforce_required:
         values[ind.code] = value
         if message:
             errors.setdefault(ind.code, []).append(message)
+        elif warning := soft_bound_warning(ind, value):
+            warnings.setdefault(ind.code, []).append(warning)
+        if ind.kind == IndicatorKind.INTEGER and value is not None and not message:
+            raw[ind.code] = numbers.normalise(text)  # full-width digits are stored as ASCII
     integers = {
         ind.code: v
         for ind in indicators
@@ -993,14 +1162,27 @@ def _parse_value(ind: Indicator, text: str, enforce_required: bool) -> tuple[int
         if ind.max_length is not None and len(text) > ind.max_length:
             return text, _("最多%(n)d个字。") % {"n": ind.max_length}
         return text, ""
-    if not re.fullmatch(r"[+-]?\d{1,12}", text):
+    soft, hard = numbers.bounds_for(ind.unit, ind.soft_max, ind.max_value)
+    parsed = numbers.parse_integer(text, minimum=ind.min_value, hard=hard)
+    if parsed.problem == "other_digits":
+        return None, _("请用阿拉伯数字 0–9 填写（全角数字也可以）。")
+    if parsed.problem == "not_integer":
         return None, _("请输入整数。")
-    number = int(text)
-    if ind.min_value is not None and number < ind.min_value:
-        return number, _("不能小于%(n)d。") % {"n": ind.min_value}
-    if ind.max_value is not None and number > ind.max_value:
-        return number, _("不能大于%(n)d。") % {"n": ind.max_value}
-    return number, ""
+    if parsed.problem == "too_large":
+        return None, _("超出范围：不能大于%(n)s。") % {"n": f"{hard:,}"}
+    if parsed.problem == "too_small":
+        return parsed.value, _("不能小于%(n)d。") % {"n": ind.min_value}
+    return parsed.value, ""
+
+
+def soft_bound_warning(ind: Indicator, value: object) -> str:
+    """The warning for an integer above the indicator's plausible bound ("" when none)."""
+    if ind.kind != IndicatorKind.INTEGER or not isinstance(value, int) or isinstance(value, bool):
+        return ""
+    soft, _hard = numbers.bounds_for(ind.unit, ind.soft_max, ind.max_value)
+    if soft is None or value <= soft:
+        return ""
+    return _("数值偏大：超过%(n)s%(unit)s，请核对；如无误请填写说明。") % {"n": f"{soft:,}", "unit": ind.unit}
 
 
 __all__ = [
@@ -1012,6 +1194,7 @@ __all__ = [
     "apply_edit",
     "campaign_to_data",
     "check_values",
+    "choose_expected_org",
     "close_campaign",
     "copy_campaign",
     "dump_campaign",
@@ -1023,4 +1206,5 @@ __all__ = [
     "publish_campaign",
     "publish_problems",
     "save_definition",
+    "set_expected_rule",
 ]

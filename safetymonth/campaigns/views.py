@@ -26,13 +26,15 @@ from safetymonth.campaigns.forms import (
     EditForm,
     EssentialsForm,
     EventTypeForm,
+    ExpectedOrgForm,
+    ExpectedRuleForm,
     IndicatorAddForm,
     PublishForm,
     ReportFormAddForm,
     RoundForm,
     VersionForm,
 )
-from safetymonth.campaigns.models import Campaign, CampaignStatus, IndicatorKind
+from safetymonth.campaigns.models import Campaign, CampaignStatus, IndicatorKind, Round, RoundOrgChoice
 from safetymonth.campaigns.office import SECTIONS, Section, countdown, editable, form_index, next_round
 from safetymonth.campaigns.permissions import can_on_campaign, get_campaign_for_user
 from safetymonth.orgs.models import Org, OrgKind
@@ -205,6 +207,104 @@ def campaign_publish(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def campaign_close(request: HttpRequest, public_id: str) -> HttpResponse:
     return _status_action(request, public_id, "close")
+
+
+# ---------------------------------------------------------------------------------------------
+# A round's expected reporters
+
+
+EXPECTED_SHOWN = 200
+SEARCH_SHOWN = 20
+
+
+def _round(campaign: Campaign, round_code: str) -> Round:
+    rnd = campaign.rounds.select_related("campaign", "campaign__issuing_org", "report_to", "form").filter(
+        code=round_code
+    )
+    found = rnd.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def round_detail(request: HttpRequest, public_id: str, round_code: str) -> HttpResponse:
+    """The round: who is expected to report (the rule, the office's choices, the orgs and their
+    count) and, for the office, the form to change it with a search field for single orgs."""
+    user = _user(request)
+    campaign = get_campaign_for_user(user, public_id)
+    rnd = _round(campaign, round_code)
+    can_manage = can_on_campaign(user, Perm.MANAGE_CAMPAIGNS, campaign) and campaign.status != CampaignStatus.CLOSED
+    return render(request, "campaigns/round_detail.html", _round_context(request, user, campaign, rnd, can_manage))
+
+
+def _round_context(
+    request: HttpRequest, user: User, campaign: Campaign, rnd: Round, can_manage: bool, rule_form: Any = None
+) -> dict[str, Any]:
+    expected = Org.objects.for_user(user).filter(pk__in=rnd.expected_orgs().values("pk")).order_by("path")
+    ctx: dict[str, Any] = {
+        "campaign": campaign,
+        "round": rnd,
+        "can_manage": can_manage,
+        "expected": list(expected[:EXPECTED_SHOWN]),
+        "expected_count": expected.count(),
+        "kind_labels": dict(OrgKind.choices),
+    }
+    if can_manage:
+        ctx["choices"] = list(
+            RoundOrgChoice.objects.filter(round=rnd, org__in=Org.objects.for_user(user))
+            .select_related("org")
+            .order_by("org__path")
+        )
+        ctx["rule_form"] = rule_form or ExpectedRuleForm(
+            initial={"expected_kinds": rnd.expected_kinds, "responsible_sections_only": rnd.responsible_sections_only}
+        )
+        q = request.GET.get("q", "").strip()[:100]
+        ctx["q"] = q
+        if q and campaign.issuing_org is not None:
+            found = list(
+                Org.objects.for_user(user, Perm.MANAGE_CAMPAIGNS)
+                .subtree(campaign.issuing_org)
+                .active()
+                .search(q)
+                .order_by("path")[:SEARCH_SHOWN]
+            )
+            expected_ids = set(rnd.expected_orgs().filter(pk__in=[o.pk for o in found]).values_list("pk", flat=True))
+            ctx["found"] = [(o, o.pk in expected_ids) for o in found]
+    return ctx
+
+
+@require_POST
+def round_expected(request: HttpRequest, public_id: str, round_code: str) -> HttpResponse:
+    """Change the round's rule (kinds, 安全生产责任科室) or one org's inclusion/exclusion."""
+    user = _user(request)
+    campaign = get_campaign_for_user(user, public_id, Perm.MANAGE_CAMPAIGNS)
+    rnd = _round(campaign, round_code)
+    back = reverse("campaigns:round", args=[campaign.public_id, rnd.code])
+    try:
+        if "org" in request.POST:
+            form = ExpectedOrgForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("请求无效，请刷新页面后再试。"))
+            org = Org.objects.for_user(user, Perm.MANAGE_CAMPAIGNS).filter(public_id=form.cleaned_data["org"]).first()
+            if org is None:
+                raise Http404
+            services.choose_expected_org(user, rnd, org, form.cleaned_data["choice"])
+            q = request.POST.get("q", "").strip()[:100]
+            if q:
+                back += "?" + urlencode({"q": q})
+        else:
+            rule = ExpectedRuleForm(request.POST)
+            if not rule.is_valid():
+                ctx = _round_context(request, user, campaign, rnd, True, rule_form=rule)
+                return render(request, "campaigns/round_detail.html", ctx, status=400)
+            services.set_expected_rule(
+                user, rnd, rule.cleaned_data["expected_kinds"], rule.cleaned_data["responsible_sections_only"]
+            )
+        messages.success(request, _("填报单位已更新。"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(back)
 
 
 # ---------------------------------------------------------------------------------------------

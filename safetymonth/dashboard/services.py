@@ -2,8 +2,8 @@
 
 Definitions follow DHIS2's reporting-rate report:
 
-- **expected**: the reports the round expects in the subtree (one per active org of the round's
-  ``expected_kinds``; the reports app creates them, ``reports.services.create_expected_reports``);
+- **expected**: the reports the round expects in the subtree (one per org of
+  ``Round.expected_orgs``; the reports app creates them, ``reports.services.create_expected_reports``);
 - **submitted**: expected reports in the counted statuses (``submitted`` + ``approved``, or
   ``approved`` only — the same choice as the roll-up, ``reports.models.COUNTED_STATUSES``);
 - **rate** = submitted ÷ expected; **on time** = submitted and not flagged late (submitted by the
@@ -80,13 +80,8 @@ class CompletenessResult:
 
 
 def expected_reports(rnd: Round, base: Org) -> Any:
-    """The reports the round expects in the base org's subtree (active orgs of the expected kinds)."""
-    return Report.objects.filter(
-        round=rnd,
-        org__path__startswith=base.path,
-        org__is_active=True,
-        org__kind__in=list(rnd.expected_kinds or []),
-    )
+    """The reports the round expects in the base org's subtree (orgs of ``Round.expected_orgs``)."""
+    return Report.objects.filter(round=rnd, org__path__startswith=base.path, org__in=rnd.expected_orgs())
 
 
 def completeness(rnd: Round, base: Org, counting: str = COUNT_SUBMITTED) -> CompletenessResult:

@@ -154,6 +154,18 @@ def new_document() -> DocumentType:
     return doc
 
 
+def landscape(doc: DocumentType) -> None:
+    """Turn the document's page to A4 landscape (the paper form of Attachment 1 is landscape); the
+    margins keep their sides: 28 mm binding side left, 26 mm right, 37/35 mm top and bottom."""
+    section = doc.sections[-1]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(PAGE_HEIGHT_MM), Mm(PAGE_WIDTH_MM)
+
+
+# The statistics table's three columns on a landscape page (297 − 28 − 26 = 243 mm).
+LANDSCAPE_TABLE_WIDTHS_MM = [40, 88, 115]
+
+
 def title(doc: DocumentType, text: str) -> Paragraph:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER

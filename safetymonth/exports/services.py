@@ -131,7 +131,10 @@ def rollup_formatter(kinds: Mapping[str, str]) -> Any:
 
 def _header(rnd: Round, org: Org, report: Report | None, source: str) -> list[tuple[str, str]]:
     today = timezone.localdate()
-    if source == SOURCE_OWN and report is not None:
+    typed = report is not None and bool(report.contact_name or report.contact_phone or report.filled_on)
+    if report is not None and (source == SOURCE_OWN or typed):
+        # what the org typed on its report (联系人/电话/填报日期), in every per-org table: its own
+        # values and its roll-up alike; the profile only fills what it left empty
         contact = report.contact_name or org.contact_name
         phone = report.contact_phone or org.phone
         filled = cn_date(report.filled_on) if report.filled_on else ""
@@ -386,11 +389,7 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
         "round": rnd.name,
     }
 
-    missing = list(
-        non_filers(rnd, within=org)
-        .filter(org__is_active=True, org__kind__in=list(rnd.expected_kinds or []))
-        .values_list("org__name", flat=True)[: NAMED_NON_FILERS + 1]
-    )
+    missing = list(non_filers(rnd, within=org).values_list("org__name", flat=True)[: NAMED_NON_FILERS + 1])
     overview = [
         _(
             "本批次应报单位%(expected)d个，已报%(submitted)d个，上报率%(rate)s；其中按时上报%(on_time)d个，"
@@ -424,9 +423,8 @@ def progress_report(rnd: Round, org: Org, counting: str = COUNT_SUBMITTED) -> wr
     numbers = [
         writers.Section2(
             heading=f"（{_cn_number(i)}）{item.title}。",
-            text=blanks.fill(
-                item.progress_text, {k: v for k, v in totals.items() if kinds.get(k) != IndicatorKind.TEXT}, fmt
-            ).replace("\n", ""),
+            # text blanks too: 典型案例具体为（…） names the cases, each with its org
+            text=blanks.fill(item.progress_text, totals, fmt).replace("\n", ""),
         )
         for i, item in enumerate(_items(rnd), start=1)
     ]

@@ -121,7 +121,7 @@ def stat_table_xlsx(table: StatTable) -> bytes:
     return _save(wb)
 
 
-def add_stat_table(doc: DocumentType, table: StatTable) -> None:
+def add_stat_table(doc: DocumentType, table: StatTable, widths_mm: Sequence[int] = (30, 56, 70)) -> None:
     """Attachment 1 into a document: label, title, header line, the three-column table."""
     if table.attachment_label:
         layout.attachment_label(doc, table.attachment_label)
@@ -132,7 +132,7 @@ def add_stat_table(doc: DocumentType, table: StatTable) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.line_spacing = Pt(24)
     layout.set_fonts(p.add_run(header_line(table)), layout.FANGSONG, 12)
-    t = layout.grid_table(doc, rows=1 + len(table.rows), cols=3, widths_mm=[30, 56, 70])
+    t = layout.grid_table(doc, rows=1 + len(table.rows), cols=3, widths_mm=list(widths_mm))
     for cell, label in zip(t.rows[0].cells, table.columns, strict=True):
         layout.cell_text(cell, label, east_asia=layout.HEITI, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
     for tr, r in zip(t.rows[1:], table.rows, strict=True):
@@ -146,8 +146,10 @@ def add_stat_table(doc: DocumentType, table: StatTable) -> None:
 
 
 def stat_table_docx(table: StatTable) -> bytes:
+    """The statistics table on its own: landscape, like the paper form and the xlsx."""
     doc = layout.new_document()
-    add_stat_table(doc, table)
+    layout.landscape(doc)
+    add_stat_table(doc, table, layout.LANDSCAPE_TABLE_WIDTHS_MM)
     return _save_doc(doc)
 
 

@@ -109,6 +109,11 @@ class OrgForm(OrgProfileForm):
         required=False,
         help_text=_("18位，企业和事业单位填写；科室不填。"),
     )
+    safety_responsible = forms.BooleanField(
+        label=_("安全生产责任科室"),
+        required=False,
+        help_text=_("科室是否负有安全生产责任；填报批次可只要求这些科室填报。"),
+    )
 
     field_order = [
         "kind",
@@ -120,6 +125,7 @@ class OrgForm(OrgProfileForm):
         "address",
         "contact_name",
         "phone",
+        "safety_responsible",
     ]
 
     def __init__(self, *args: Any, org: Org | None = None, user: User, **kwargs: Any) -> None:
@@ -178,6 +184,8 @@ class OrgForm(OrgProfileForm):
             self.add_error("credit_code", _("科室不填写统一社会信用代码。"))
         if kind != OrgKind.ENTERPRISE and data.get("industry"):
             self.add_error("industry", _("只有企业填写所属行业。"))
+        if kind != OrgKind.SECTION and data.get("safety_responsible"):
+            self.add_error("safety_responsible", _("只有科室可以标记为安全生产责任科室。"))
         return data
 
     def changes(self) -> dict[str, Any]:

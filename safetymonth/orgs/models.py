@@ -132,6 +132,13 @@ class Org(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 安全生产责任科室: a section with safety-production duties (2021: every section but 办公室 and the
+    # campaign office). Rounds may expect only these sections (Round.responsible_sections_only).
+    safety_responsible = models.BooleanField(
+        _("安全生产责任科室"),
+        default=False,
+        help_text=_("科室是否负有安全生产责任；填报批次可只要求这些科室填报。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -98,6 +98,9 @@ def update_org(actor: User | None, org: Org, **fields: Any) -> Org:
     if changed:
         org.save(update_fields=[*fields.keys(), "updated_at"])
         log_event(actor, AuditEntry.Action.UPDATE, org, changes=changed)
+        if {"kind", "safety_responsible"} & set(changed):
+            # the org may now be expected by an open round (kind, 安全生产责任科室): its reports come now
+            tree_changed.send(Org, paths=[org.path], actor=actor)
     return org
 
 

@@ -77,6 +77,11 @@ def _public_id_sql(vendor: str) -> str:
     return " || ".join([char] * ids.DEFAULT_LENGTH)
 
 
+def expected_orgs(rnd: Round) -> Any:
+    """The orgs the round expects to report: ``Round.expected_orgs`` (the one rule)."""
+    return rnd.expected_orgs()
+
+
 def create_expected_reports(rnd: Round, within: Iterable[str] = (), actor: User | None = None) -> int:
     """Create the missing reports of a round, one per expected org (``Round.expected_orgs``),
     optionally only in the subtrees ``within`` (org paths); returns how many were made.
@@ -638,8 +643,11 @@ def _notify_reviewers(report: Report, actor: User) -> None:
 
 
 def non_filers(rnd: Round, within: Org | None = None) -> Any:
-    """Reports of the round not yet submitted (draft or returned), optionally within a subtree."""
-    qs = Report.objects.filter(round=rnd, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+    """Reports of the round's expected orgs (``Round.expected_orgs``) not yet submitted (draft or
+    returned), optionally within a subtree: the 催报 list, reminders and the exports' 未报 names."""
+    qs = Report.objects.filter(
+        round=rnd, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], org__in=rnd.expected_orgs()
+    )
     if within is not None:
         qs = qs.filter(org__path__startswith=within.path)
     return qs.select_related("org").order_by("org__path")

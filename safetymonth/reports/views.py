@@ -167,6 +167,8 @@ def report_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 report,
                 values=raw,
                 header_form=_header_form(services.header_of(report)),
+                # a draft saved with invalid values shows the same errors after a reload
+                errors=check.errors,
                 warnings={**check.warnings, **warnings},
                 comments=dict(report.comments or {}),
                 version=report.version,

@@ -104,6 +104,10 @@ def test_office_builds_2022_from_2021_and_a_section_sees_it(page, live_server, c
     draft = Campaign.objects.get(code="dadukou-commerce-2022")
     assert draft.status == CampaignStatus.DRAFT
 
+    # the publish checklist asks for the notice's number and date, which the copy left empty
+    page.goto(f"{live_server.url}/campaigns/{draft.public_id}/")
+    expect(page.locator("[data-testid=publish-errors]")).to_contain_text("请填写成文日期")
+    Campaign.objects.filter(pk=draft.pk).update(doc_number="渡商发〔2022〕21号", issue_date="2022-05-30")
     # publish (its deadline, 2022-06-28, has passed: the office confirms the warning)
     page.goto(f"{live_server.url}/campaigns/{draft.public_id}/")
     expect(page.locator("[data-testid=publish-warnings]")).to_contain_text("已过")

@@ -3,6 +3,8 @@ indicators and rules, adding a form and removing one no round uses."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -222,6 +224,7 @@ def test_stale_version_on_the_second_form(client, cast, draft):
 
 
 def test_published_campaign_locks_every_form(client, cast, draft):
+    Campaign.objects.filter(pk=draft.pk).update(doc_number="渡商发〔2022〕8号", issue_date=dt.date(2022, 6, 2))
     publish_campaign(None, draft)
     draft.refresh_from_db()
     assert draft.status == CampaignStatus.PUBLISHED

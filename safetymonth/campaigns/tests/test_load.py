@@ -17,9 +17,11 @@ from safetymonth.campaigns.services import campaign_to_data, load_campaign, publ
 MINIMAL = textwrap.dedent(
     """\
     code: test-2022
-    year: 2022
+    year: 2099
     title: 测试活动
     issuing_org: 重庆市大渡口区商务委员会
+    issue_date: 2099-06-01
+    doc_number: 渡商发〔2099〕1号
     forms:
     - code: progress
       title: 进展情况统计表
@@ -126,7 +128,7 @@ def test_schema_unknown_key_names_line_and_key(cast):
 
 
 def test_schema_wrong_enum_and_type_and_missing_key(cast):
-    text = MINIMAL.replace("kind: boolean", "kind: yesno").replace("year: 2022", "year: 二〇二二")
+    text = MINIMAL.replace("kind: boolean", "kind: yesno").replace("year: 2099", "year: 二〇九九")
     text = text.replace("      - code: r1\n", "")
     problems = problems_of(text)
     by_path = {p.path: p for p in problems}

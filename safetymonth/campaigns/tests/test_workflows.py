@@ -150,10 +150,18 @@ def test_publish_refuses_stale_version(campaign_2021, cast):
 
 
 def test_future_deadline_gives_no_warning(campaign_2021, cast):
-    data = campaign_to_data(campaign_2021)
-    data["rounds"][0]["deadline"] = (timezone.now() + dt.timedelta(days=30)).isoformat(timespec="seconds")
-    save_definition(cast.office, campaign_2021, data)
-    assert publish_campaign(cast.office, campaign_2021) == []
+    # a deadline outside the campaign's year is itself an error (the checklist): this year's copy
+    year = timezone.localdate().year
+    copy = services.copy_campaign(cast.office, campaign_2021, "copy-now", year, f"{year}年安全生产月")
+    data = campaign_to_data(copy)
+    deadline = timezone.localtime() + dt.timedelta(days=1)
+    if deadline.year != year:  # 31 December: a deadline later the same day
+        deadline = timezone.localtime() + dt.timedelta(minutes=5)
+    data["rounds"][0]["deadline"] = deadline.isoformat(timespec="seconds")
+    data.update(doc_number=f"渡商发〔{year}〕3号", issue_date=timezone.localdate().isoformat())
+    save_definition(cast.office, copy, data)
+    warnings = publish_campaign(cast.office, copy)
+    assert not [w for w in warnings if "截止时间" in w]
 
 
 def test_close(campaign_2021, cast):

@@ -102,6 +102,9 @@ def test_one_account_per_role_with_the_documented_password():
         "office": (Role.OFFICE, "重庆市大渡口区商务委员会"),
         "leader": (Role.LEADER, "重庆市大渡口区商务委员会"),
         "section": (Role.SECTION_STAFF, "市场运行科"),
+        "section2": (Role.SECTION_STAFF, "商贸流通科"),
+        "section3": (Role.SECTION_STAFF, "服务业发展科"),
+        "section4": (Role.SECTION_STAFF, "电子商务科"),
         "enterprise": (Role.ENTERPRISE_STAFF, "重庆渡口石油有限公司春晖路加油站"),
         "tips": (Role.TIP_HANDLER, "重庆市大渡口区商务委员会"),
     }
@@ -171,3 +174,46 @@ def test_refuses_to_run_in_production_unless_forced(settings, monkeypatch):
     monkeypatch.setattr(load_demo, "STEPS", [ran.append])
     call_command("load_demo", "--force", stdout=StringIO())
     assert len(ran) == 1
+
+
+def test_the_demo_has_a_live_campaign_this_year():
+    """2021 stays as history; this year's campaign, copied from it, is live on the day the tests
+    run: its deadline lies ahead (reminders due), its notice passes the checklist, and its
+    reports stand in every state. Dates come from the clock."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safetymonth.campaigns.models import Campaign, CampaignStatus
+    from safetymonth.campaigns.services import publish_problems
+    from safetymonth.dashboard.services import completeness
+    from safetymonth.reports.models import Report
+    from safetymonth.reports.services import send_reminders
+
+    _run()
+    year = timezone.localdate().year
+    live = Campaign.objects.get(code=f"dadukou-commerce-{year}")
+    assert live.status == CampaignStatus.PUBLISHED and live.copied_from.code == "dadukou-commerce-2021"
+    assert live.doc_number == f"渡商发〔{year}〕19号" and live.issue_date.year == year
+    assert f"第{year - 2001}个" in live.preamble and "2021" not in live.title
+    assert Campaign.objects.get(code="dadukou-commerce-2021").status == CampaignStatus.PUBLISHED
+    rnd = live.rounds.get()
+    now = timezone.now()
+    assert now < rnd.deadline <= now + dt.timedelta(days=3)
+    statuses = dict(Report.objects.filter(round=rnd).values_list("org__name", "status"))
+    assert statuses == {
+        "市场运行科": "draft",
+        "商贸流通科": "submitted",
+        "服务业发展科": "approved",
+        "电子商务科": "returned",
+        "外经外贸科": "draft",
+        "消费促进科": "draft",
+    }
+    total = completeness(rnd, live.issuing_org).total
+    assert (total.expected, total.submitted, total.on_time) == (6, 2, 2)
+    # the checklist that publishing ran finds nothing in the published notice but the copy's warnings
+    errors, _warnings = publish_problems(live)
+    assert errors == []
+    assert send_reminders() == 4  # 3 days before: the four not submitted
+    _run()  # again: nothing new
+    assert Campaign.objects.filter(year=year).count() == 1

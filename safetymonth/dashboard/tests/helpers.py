@@ -1,6 +1,7 @@
 """A tree with known figures for the dashboard and export tests, and a bulk grower for query counts.
 
-``known_tree``: the 2021 round expects sections and enterprises (6 orgs under the commission):
+``known_tree``: the 2021 round expects the 安全生产责任科室, institutions and enterprises (6 orgs
+under the commission; the campaign office 规划秩序科 is never expected):
 
 | org | status | lecture_sessions | late |
 |---|---|---|---|
@@ -9,7 +10,7 @@
 | 大渡口示例超市 (市场运行科) | submitted | 0 | no |
 | 商贸流通科 | submitted | 7 | yes (after the deadline) |
 | 大渡口示例餐馆 (商贸流通科) | draft | (100 typed) | — |
-| 规划秩序科 | returned | (1) | — |
+| 区商务发展服务中心 (institution) | returned | (1) | — |
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _submit(cast: Any, rnd: Round, org: Org, number: int, *, text: str = "典型
 
 def known_tree(cast: Any) -> Round:
     rnd = round_2021(cast)
-    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "institution", "enterprise"])
     rnd.refresh_from_db()
     report_services.create_expected_reports(rnd)
     in_status(cast, cast.section, ReportStatus.APPROVED, number=10)
@@ -44,7 +45,7 @@ def known_tree(cast: Any) -> Round:
         cast.section_staff, _submit(cast, rnd, cast.enterprise, 3, text="加油站开展应急演练")
     )
     _submit(cast, rnd, cast.enterprise2, 0, text="")
-    in_status(cast, cast.office_org, ReportStatus.RETURNED, number=1)
+    in_status(cast, cast.institution, ReportStatus.RETURNED, number=1)
     draft = report_of(cast, cast.other_enterprise)
     report_services.save_draft(cast.other_enterprise_staff, draft, valid_data(rnd.form, number=100), draft.version)
     # 商贸流通科 submits after the deadline

@@ -30,12 +30,12 @@ def test_commission_completeness_counting_submitted(cast, rnd):
     assert t.rate == 66.7
     assert t.on_time_rate == 50.0
     groups = _by_name(result)
-    assert set(groups) == {"规划秩序科", "市场运行科", "商贸流通科"}  # the commission itself is not expected
+    assert set(groups) == {"区商务发展服务中心", "市场运行科", "商贸流通科"}  # not the commission, not the office
     market = groups["市场运行科"]
     assert (market.expected, market.submitted, market.on_time, market.late, market.rate) == (3, 3, 3, 0, 100.0)
     trade = groups["商贸流通科"]
     assert (trade.expected, trade.submitted, trade.late, trade.missing) == (2, 1, 1, 1)
-    planning = groups["规划秩序科"]
+    planning = groups["区商务发展服务中心"]
     assert (planning.expected, planning.submitted, planning.returned, planning.rate) == (1, 0, 1, 0.0)
 
 
@@ -56,7 +56,7 @@ def test_section_drill_down_has_own_report_and_each_enterprise(cast, rnd):
 
 
 def test_nothing_expected_gives_no_rate(cast, rnd):
-    t = services.completeness(rnd, cast.institution, COUNT_SUBMITTED).total
+    t = services.completeness(rnd, cast.office_org, COUNT_SUBMITTED).total  # the office never reports
     assert t.expected == 0 and t.rate is None
 
 
@@ -89,7 +89,7 @@ def test_group_totals_by_section(cast, rnd):
     by_group = services.group_totals(rnd, cast.commission, COUNT_SUBMITTED)
     assert by_group[cast.section.path]["lecture_sessions"] == 13
     assert by_group[cast.other_section.path]["lecture_sessions"] == 7
-    assert cast.office_org.path not in by_group  # returned: not counted
+    assert cast.institution.path not in by_group  # returned: not counted
     assert by_group[cast.section.path]["special_film_studied"] == 3
 
 

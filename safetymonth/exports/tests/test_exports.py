@@ -79,7 +79,7 @@ def test_table_own_values_show_numbers_and_checked_boxes(client, cast, rnd):
 
 
 def test_table_own_of_an_org_without_report_leaves_blanks_empty(cast, rnd):
-    table = services.statistics_table(rnd, cast.institution, services.SOURCE_OWN)
+    table = services.statistics_table(rnd, cast.office_org, services.SOURCE_OWN)  # the office never reports
     progress = table.rows[0].progress
     assert "（\u3000）" in progress and "□是□否" in progress
 
@@ -120,7 +120,7 @@ def test_workbook_rows_merged_headers_totals_and_sheets(client, cast, rnd):
     assert summary["应报单位"] == 6 and summary["已报单位"] == 4 and summary["上报率（%）"] == 66.7
     assert summary["逾期上报"] == 1
     names = [r[0] for r in completeness[11:]]
-    assert "大渡口示例餐馆" in names and "规划秩序科" in names
+    assert "大渡口示例餐馆" in names and "区商务发展服务中心" in names and "规划秩序科" not in names
     texts = [[c.value for c in row] for row in wb["文字材料"].iter_rows()]
     assert [r[0] for r in texts if r[3] == "加油站开展应急演练"] == ["大渡口示例加油站"]
 
@@ -371,3 +371,46 @@ def test_commission_rollup_header_uses_the_notice_contact(cast, rnd):
     assert header["填报科室"] == "重庆市大渡口区商务委员会"
     assert header["联系人"] == rnd.campaign.contact_name != ""
     assert header["填报日期"].endswith("日")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the tables show is what was typed (issue 12)
+
+
+def _typed_header(cast, rnd):
+    from safetymonth.reports.models import Report
+
+    Report.objects.filter(round=rnd, org=cast.other_section).update(
+        contact_name="罗斌", contact_phone="13908361234", filled_on="2021-06-20"
+    )
+
+
+@pytest.mark.parametrize("name", ["table_xlsx", "table_docx"])
+@pytest.mark.parametrize("source", ["own", "rollup"])
+def test_every_per_org_table_shows_the_typed_header(client, cast, rnd, name, source):
+    _typed_header(cast, rnd)
+    content, _r = _get(client, cast.office, rnd, name, cast.other_section, f"?source={source}")
+    if name == "table_docx":
+        text = _docx_text(content)
+    else:
+        ws = load_workbook(io.BytesIO(content)).active
+        text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "联系人：罗斌" in text and "电话：13908361234" in text and "填报日期：2021年6月20日" in text
+
+
+def test_the_narrative_fills_the_typical_cases_blank(cast, rnd):
+    report = services.progress_report(rnd, cast.commission)
+    work = next(p for p in report.parts if p.heading == "二、主要工作进展")
+    text = "".join(s.text for s in work.subsections)
+    filled = text.split("典型案例具体为（", 1)[1].split("），", 1)[0]
+    assert "大渡口示例加油站：加油站开展应急演练" in filled  # each case with its org
+    assert filled.strip("\u3000 ")
+
+
+def test_the_docx_statistics_table_is_landscape(client, cast, rnd):
+    from docx.enum.section import WD_ORIENT
+
+    content, _r = _get(client, cast.office, rnd, "table_docx", cast.section, "?source=rollup")
+    section = Document(io.BytesIO(content)).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert section.page_width > section.page_height

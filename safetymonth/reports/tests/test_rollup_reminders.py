@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mixed_tree(cast, rnd):
     """Sections and enterprises report: 市场运行科 approved (10s), its 加油站 approved (3s), its
-    超市 submitted (5s), 商贸流通科 submitted (7s), its 餐馆 draft (100s), 规划秩序科 returned (1s)."""
-    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
+    超市 submitted (5s), 商贸流通科 submitted (7s), its 餐馆 draft (100s), the institution returned (1s)
+    (the campaign office 规划秩序科 never reports)."""
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "institution", "enterprise"])
     rnd.refresh_from_db()
     services.create_expected_reports(rnd)
     in_status(cast, cast.section, ReportStatus.APPROVED, number=10)
@@ -33,7 +34,7 @@ def mixed_tree(cast, rnd):
     in_status(cast, cast.other_section, ReportStatus.SUBMITTED, number=7)
     draft = report_of(cast, cast.other_enterprise)
     services.save_draft(cast.other_enterprise_staff, draft, valid_data(rnd.form, number=100), draft.version)
-    in_status(cast, cast.office_org, ReportStatus.RETURNED, number=1)
+    in_status(cast, cast.institution, ReportStatus.RETURNED, number=1)
     return rnd
 
 
@@ -190,27 +191,27 @@ def test_reminders_are_sent_once_per_round_org_and_kind(cast, rnd, django_captur
     cast.section_staff.save(update_fields=["email"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders() == 2  # 市场运行科 and 规划秩序科
+        assert services.send_reminders() == 1  # 市场运行科 (the campaign office 规划秩序科 is not expected)
         assert services.send_reminders() == 0
         call_command("send_reminders")
-    assert ReminderSent.objects.filter(kind="3d").count() == 2
+    assert ReminderSent.objects.filter(kind="3d").count() == 1
     assert [m.to for m in mail.outbox] == [["section@example.com"]]
     assert Notification.objects.filter(user=cast.section_staff, text__contains="还有3天").count() == 1
     # one day before: the next reminder, once
     _set_deadline(rnd, dt.timedelta(hours=10))
-    assert services.send_reminders() == 2
+    assert services.send_reminders() == 1
     assert services.send_reminders() == 0
     _set_deadline(rnd, -dt.timedelta(hours=1))
-    assert services.send_reminders() == 2
+    assert services.send_reminders() == 1
     assert services.send_reminders() == 0
-    assert ReminderSent.objects.count() == 6
+    assert ReminderSent.objects.count() == 3
 
 
 def test_a_reminder_already_recorded_is_skipped(cast, rnd):
     """Another run inserted the row first: this run skips it (the unique constraint decides)."""
     _set_deadline(rnd, dt.timedelta(days=2))
     ReminderSent.objects.create(round=rnd, org=cast.section, kind="3d")
-    assert services.send_reminders() == 2  # 规划秩序科 and 商贸流通科; 市场运行科 was recorded
+    assert services.send_reminders() == 1  # 商贸流通科; 市场运行科 was recorded; never the office
     assert not Notification.objects.filter(user=cast.section_staff).exists()
 
 

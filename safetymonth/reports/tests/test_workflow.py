@@ -24,14 +24,14 @@ pytestmark = pytest.mark.django_db
 
 def test_publishing_creates_one_report_per_expected_org(cast, rnd):
     orgs = set(Report.objects.filter(round=rnd).values_list("org__name", flat=True))
-    # 2021 expects sections: the three sections of the commission (not the institution, not enterprises)
-    assert orgs == {"规划秩序科", "市场运行科", "商贸流通科"}
+    # 2021 expects the 安全生产责任科室: not the campaign office 规划秩序科, not the institution, not enterprises
+    assert orgs == {"市场运行科", "商贸流通科"}
     assert services.create_expected_reports(rnd) == 0  # idempotent
 
 
 def test_creating_an_org_creates_its_reports_and_skips_inactive(cast, rnd):
-    new = make_org("新设科室", "section", cast.commission)
-    closed = make_org("撤销科室", "section", cast.commission, is_active=False)
+    new = make_org("新设科室", "section", cast.commission, safety_responsible=True)
+    closed = make_org("撤销科室", "section", cast.commission, is_active=False, safety_responsible=True)
     # created with the org (orgs.signals.tree_changed), not later by a page view
     assert Report.objects.filter(round=rnd, org=new).exists()
     assert not Report.objects.filter(round=rnd, org=closed).exists()
@@ -39,14 +39,14 @@ def test_creating_an_org_creates_its_reports_and_skips_inactive(cast, rnd):
 
 
 def test_create_expected_reports_fills_the_gaps_set_based(cast, rnd):
-    new = make_org("新设科室", "section", cast.commission)
+    new = make_org("新设科室", "section", cast.commission, safety_responsible=True)
     Report.objects.filter(round=rnd, org__in=[new, cast.section]).delete()
     assert services.create_expected_reports(rnd) == 2
     made = Report.objects.get(round=rnd, org=new)
     assert made.status == ReportStatus.DRAFT and made.version == 1 and made.comments == {}
     assert len(made.public_id) == 12 and set(made.public_id) <= set("23456789abcdefghjkmnpqrstuvwxyz")
     assert made.created_at is not None and made.updated_at is not None
-    assert len(set(Report.objects.filter(round=rnd).values_list("public_id", flat=True))) == 4
+    assert len(set(Report.objects.filter(round=rnd).values_list("public_id", flat=True))) == 3
     audit = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, summary__contains="生成填报任务").latest("pk")
     assert audit.changes["created"] == 2
     assert services.create_expected_reports(rnd) == 0
@@ -55,7 +55,7 @@ def test_create_expected_reports_fills_the_gaps_set_based(cast, rnd):
 def test_moving_and_reactivating_orgs_create_their_reports(cast, rnd):
     from safetymonth.orgs import services as org_services
 
-    closed = make_org("撤销科室", "section", cast.commission, is_active=False)
+    closed = make_org("撤销科室", "section", cast.commission, is_active=False, safety_responsible=True)
     org_services.set_org_active(None, closed, active=True)
     assert Report.objects.filter(round=rnd, org=closed).exists()
     Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
@@ -268,10 +268,10 @@ def test_section_cannot_review_its_own_report(cast, rnd):
 
 
 def test_nobody_approves_their_own_org(cast, rnd):
-    """An office member of 规划秩序科 (the office org) cannot approve 规划秩序科's report."""
-    own = make_user("planner", cast.office_org, Role.OFFICE)
-    filler = make_user("planner_staff", cast.office_org, Role.SECTION_STAFF)
-    report = report_of(cast, cast.office_org)
+    """An office member of 市场运行科 cannot approve 市场运行科's report."""
+    own = make_user("planner", cast.section, Role.OFFICE)
+    filler = cast.section_staff
+    report = report_of(cast, cast.section)
     services.submit_report(filler, report, valid_data(rnd.form), report.version)
     with pytest.raises(PermissionDenied):
         services.approve_report(own, report)
@@ -316,11 +316,11 @@ def test_return_and_approve_only_submitted_reports(cast, rnd):
 
 def test_warnings_need_a_comment_before_submitting(cast, rnd):
     # three peers report 10 lecture sessions; 500 is far above their median
-    for org in (cast.other_section, cast.office_org):
-        in_status(cast, org, ReportStatus.SUBMITTED)
-    extra = make_org("第四科", "section", cast.commission)
+    extra = make_org("第四科", "section", cast.commission, safety_responsible=True)
+    fifth = make_org("第五科", "section", cast.commission, safety_responsible=True)
     services.create_expected_reports(rnd)
-    in_status(cast, extra, ReportStatus.SUBMITTED)
+    for org in (cast.other_section, extra, fifth):
+        in_status(cast, org, ReportStatus.SUBMITTED)
     report = report_of(cast, cast.section)
     data = valid_data(rnd.form, lecture_sessions="500", lecture_participants="600")
     result = services.submit_report(cast.section_staff, report, data, report.version)

@@ -52,6 +52,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(message % {"code": campaign.code, "title": campaign.title, "n": len(result.changes)})
         )
+        checklist = result.checklist
+        if checklist is not None and (checklist.errors or checklist.warnings):
+            # the publish checklist of the notice: loading a draft is allowed, publishing it is not
+            self.stdout.write(
+                _("发布前检查：%(e)d 项须修改，%(w)d 项提示。")
+                % {"e": len(checklist.errors), "w": len(checklist.warnings)}
+            )
+            for line in checklist.errors:
+                self.stdout.write(self.style.ERROR(_("须修改：") + line))
+            for line in checklist.warnings:
+                self.stdout.write(self.style.WARNING(_("提示：") + line))
         if options["verbosity"] > 1:
             for change in result.changes:
                 self.stdout.write("  " + change.describe())

@@ -52,16 +52,17 @@ INDUSTRIES = [
     ("other", "其他"),
 ]
 
-# (name, contact person, phone); 规划秩序科 is the campaign office (活动领导小组办公室).
+# (name, contact person, phone, 安全生产责任科室); 规划秩序科 is the campaign office (活动领导小组办公室)
+# and, like 办公室, not one of the 安全生产责任科室 the notice asks to report.
 SECTIONS = [
-    ("办公室", "何丽", "023-68083101"),
-    ("规划秩序科", "秦睿", "023-68083116"),
-    ("市场运行科", "张敏", "023-68083125"),
-    ("商贸流通科", "罗斌", "023-68083132"),
-    ("外经外贸科", "吴倩", "023-68083138"),
-    ("电子商务科", "杨帆", "023-68083145"),
-    ("消费促进科", "唐璐", "023-68083151"),
-    ("服务业发展科", "邓涛", "023-68083157"),
+    ("办公室", "何丽", "023-68083101", False),
+    ("规划秩序科", "秦睿", "023-68083116", False),
+    ("市场运行科", "张敏", "023-68083125", True),
+    ("商贸流通科", "罗斌", "023-68083132", True),
+    ("外经外贸科", "吴倩", "023-68083138", True),
+    ("电子商务科", "杨帆", "023-68083145", True),
+    ("消费促进科", "唐璐", "023-68083151", True),
+    ("服务业发展科", "邓涛", "023-68083157", True),
 ]
 
 # (name, address, contact person, phone)
@@ -134,6 +135,10 @@ ACCOUNTS = [
     DemoAccount("office", "陈晓", Role.OFFICE, COMMISSION_NAME, "023-68083116"),
     DemoAccount("leader", "刘志远", Role.LEADER, COMMISSION_NAME, "023-68083100"),
     DemoAccount("section", "张敏", Role.SECTION_STAFF, "市场运行科", "023-68083125"),
+    # three more 安全生产责任科室, so that the live campaign's reports stand in every state
+    DemoAccount("section2", "罗斌", Role.SECTION_STAFF, "商贸流通科", "023-68083132"),
+    DemoAccount("section3", "邓涛", Role.SECTION_STAFF, "服务业发展科", "023-68083157"),
+    DemoAccount("section4", "杨帆", Role.SECTION_STAFF, "电子商务科", "023-68083145"),
     DemoAccount("enterprise", "李强", Role.ENTERPRISE_STAFF, "重庆渡口石油有限公司春晖路加油站", "13908361001"),
     DemoAccount("tips", "周婷", Role.TIP_HANDLER, COMMISSION_NAME, "023-68083119"),
 ]
@@ -196,8 +201,8 @@ def load_orgs(demo: Demo) -> None:
         contact_name="陈晓",
         phone="023-68083116",
     )
-    for name, contact, phone in SECTIONS:
-        demo.org(
+    for name, contact, phone, responsible in SECTIONS:
+        section = demo.org(
             kind=OrgKind.SECTION,
             name=name,
             parent=commission,
@@ -205,7 +210,11 @@ def load_orgs(demo: Demo) -> None:
             address="重庆市大渡口区文体路126号",
             contact_name=contact,
             phone=phone,
+            safety_responsible=responsible,
         )
+        if section.safety_responsible != responsible:  # a demo loaded before the flag existed
+            Org.objects.filter(pk=section.pk).update(safety_responsible=responsible)
+            section.safety_responsible = responsible
     for name, address, contact, phone in INSTITUTIONS:
         demo.org(
             kind=OrgKind.INSTITUTION,
