@@ -45,11 +45,12 @@ def _setup(pks: dict) -> tuple[object, object, object]:
     data["issuing_org"] = root.name
     data.pop("office", None)  # 规划秩序科 does not exist in the benchmark tree
     for rnd in data.get("rounds", []):
-        rnd["report_to"] = section.name  # reports go to an org of the tree
+        rnd["report_to"] = root.name  # reports go to an org of the tree (never expected to report itself)
     campaign = load_campaign(data, office).campaign
     publish_campaign(office, campaign)
     rnd = Round.objects.select_related("campaign", "campaign__issuing_org", "form").get(campaign=campaign)
-    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"])
+    # every section reports here, 安全生产责任科室 or not (the tree has no such flags)
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=["section", "enterprise"], responsible_sections_only=False)
     rnd.refresh_from_db()
     create_expected_reports(rnd)
     now = timezone.now()

@@ -91,6 +91,9 @@ class Cast:
 
 
 def build_cast() -> Cast:
+    from safetymonth.hazards.models import HazardCategory
+
+    HazardCategory.ensure_defaults()  # seeded by a migration, gone after a transactional test's flush
     catering = IndustryFactory(code="catering", name="餐饮")
     commission = make_org("重庆市大渡口区商务委员会", OrgKind.AUTHORITY, short_name="区商务委")
     office_org = make_org("规划秩序科", OrgKind.SECTION, commission)

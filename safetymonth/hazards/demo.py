@@ -52,6 +52,7 @@ CASES = [
 
 
 def load_demo_hazards(demo: Any) -> None:
+    HazardCategory.ensure_defaults()  # as the industries: the demo never depends on a migration's rows
     org = Org.objects.filter(name=ENTERPRISE).first()
     owner = User.objects.filter(username="enterprise").first()
     section = User.objects.filter(username="section").first()

@@ -26,6 +26,23 @@ if TYPE_CHECKING:
     from safetymonth.accounts.models import User
 
 
+# The commerce categories the data migration seeds (hazards 0002 keeps its own frozen copy);
+# load_demo and the test cast add any that are missing (a flushed test database has none).
+DEFAULT_CATEGORIES = [
+    ("fire", "消防"),
+    ("electric", "用电"),
+    ("gas", "燃气"),
+    ("fuel", "成品油储存与加注"),
+    ("special-equipment", "特种设备"),
+    ("confined-space", "有限空间"),
+    ("chemicals", "危险化学品"),
+    ("building", "建筑与结构"),
+    ("evacuation", "疏散通道与出口"),
+    ("food-machinery", "食品加工设备"),
+    ("other", "其他"),
+]
+
+
 class HazardCategory(models.Model):
     """A configurable category (消防, 用电, …); seeded for commerce by a data migration."""
 
@@ -41,6 +58,16 @@ class HazardCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        """Add the default categories that are missing (by code); the office's edits are kept."""
+        have = set(cls.objects.values_list("code", flat=True))
+        missing = [(i, code, name) for i, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1) if code not in have]
+        if missing:
+            cls.objects.bulk_create(
+                [cls(code=code, name=name, order=i * 10) for i, code, name in missing], ignore_conflicts=True
+            )
 
 
 class FoundBy(models.TextChoices):
