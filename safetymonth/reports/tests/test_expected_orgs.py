@@ -33,7 +33,7 @@ def names(qs):
 def test_the_rule_expects_responsible_sections_never_the_office(cast, rnd, general_office):
     assert rnd.responsible_sections_only and rnd.report_to == cast.office_org
     assert names(rnd.expected_orgs()) == ["商贸流通科", "市场运行科"]
-    services.ensure_reports(rnd)
+    services.create_expected_reports(rnd)
     assert sorted(Report.objects.filter(round=rnd).values_list("org__name", flat=True)) == ["商贸流通科", "市场运行科"]
 
 
