@@ -1075,8 +1075,11 @@ def choose_expected_org(actor: User | None, rnd: Round, org: Org, choice: str) -
 
 
 def _copy_state(source: Campaign, target: Campaign) -> None:
-    for name in ("status", "published_at", "closed_at", "version", "updated_at"):
-        setattr(target, name, getattr(source, name))
+    """The caller's instance takes every saved column of ``source`` (the locked, saved row): not
+    only the state and version but the notice's fields an edit changed, or the editor rendered
+    after a save showed the old 发文字号 and 成文日期 as if they had not been saved."""
+    for f in Campaign._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
 
 
 # ---------------------------------------------------------------------------------------------

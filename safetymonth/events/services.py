@@ -5,10 +5,11 @@ an event of a type mapped to indicators (``campaigns.EventType``) adds 1 to the 
 indicator and its participants to the participants indicator.
 
 **Which events count in a report** (no double counting with the roll-up): the events of an org
-count in the report of the *nearest org at or above it whose kind the round expects to report*
-(``Round.expected_kinds``). In 2021 only sections report, so a section's recorded figure is its own
-events plus its enterprises' events; if enterprises reported too, each enterprise's events would
-count in its own report only and the section's roll-up would add them up once. ``own`` is the
+count in the report of the *nearest org at or above it that the round expects to report*
+(``Round.expected_orgs()``, the one rule of who reports). In 2021 only sections report, so a
+section's recorded figure is its own events plus its enterprises' events; if enterprises reported
+too, each enterprise's events would count in its own report only and the section's roll-up would
+add them up once. ``own`` is the
 report org's own events, ``beneath`` the rest.
 
 **Evidence** behind a figure: materials (not rejected) of the counted orgs attached to the
@@ -251,11 +252,11 @@ def owner_path(path: str, reporting: set[str]) -> str | None:
     return None
 
 
-def reporting_paths(base: Org, expected_kinds: Iterable[str]) -> set[str]:
-    """Paths of the orgs in ``base``'s subtree that the round expects to report (and base). One query."""
-    paths = set(
-        Org.objects.filter(path__startswith=base.path, kind__in=list(expected_kinds)).values_list("path", flat=True)
-    )
+def reporting_paths(base: Org, rnd: Round) -> set[str]:
+    """Paths of the orgs in ``base``'s subtree that ``rnd`` expects to report (and base): the orgs of
+    ``Round.expected_orgs()`` — the same rule as report creation, completeness and 催报, so an
+    excluded org's events roll up into the report above it and an included one keeps its own. One query."""
+    paths = set(rnd.expected_orgs().filter(path__startswith=base.path).values_list("path", flat=True))
     paths.add(base.path)
     return paths
 
@@ -283,8 +284,10 @@ def _event_rows(campaign_id: int, base_path: str) -> Any:
     )
 
 
-def report_figures(campaign: Campaign, org: Org, expected_kinds: Iterable[str]) -> ReportFigures:
-    """The recorded figures of ``org``'s report in a round expecting ``expected_kinds``. Four queries."""
+def report_figures(rnd: Round, org: Org) -> ReportFigures:
+    """The recorded figures of ``org``'s report in ``rnd`` (its campaign's events, counted by the
+    round's expected orgs). Four queries (``rnd.campaign`` loaded)."""
+    campaign = rnd.campaign
     types = _mapped_types(campaign.pk)
     by_type = {t.pk: t for t in types}
     figures: dict[str, Figure] = {}
@@ -297,7 +300,7 @@ def report_figures(campaign: Campaign, org: Org, expected_kinds: Iterable[str]) 
             figures.setdefault(
                 t.participants_indicator.code, Figure(t.participants_indicator.code, "participants")
             ).type_names.append(t.name)
-    reporting = reporting_paths(org, expected_kinds)
+    reporting = reporting_paths(org, rnd)
 
     for row in _event_rows(campaign.pk, org.path):
         et = by_type.get(row["event_type_id"])
@@ -342,7 +345,7 @@ def report_figures(campaign: Campaign, org: Org, expected_kinds: Iterable[str]) 
 
 
 def figures_for_round(rnd: Round, org: Org) -> ReportFigures:
-    return report_figures(rnd.campaign, org, rnd.expected_kinds or [])
+    return report_figures(rnd, org)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +385,7 @@ def backed_share(rnd: Round, base: Org, statuses: Iterable[str]) -> BackedShareR
     types = _mapped_types(rnd.campaign_id)
     by_type = {t.pk: t for t in types}
     mapped_ids = {i.pk for t in types for i in (t.count_indicator, t.participants_indicator) if i is not None}
-    reporting = reporting_paths(base, rnd.expected_kinds or [])
+    reporting = reporting_paths(base, rnd)
 
     backed: dict[tuple[str, int], int] = {}
     for row in _event_rows(rnd.campaign_id, base.path).filter(evidenced=True):

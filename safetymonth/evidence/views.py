@@ -297,12 +297,16 @@ def material_cards(request: HttpRequest) -> HttpResponse:
     elif data.get("item"):
         qs = qs.filter(item__code=data["item"], indicator__isnull=True)
     event = request.GET.get("event", "")
+    # an event's page heads its list with the count (佐证材料（N）): the refreshed list carries
+    # the new count, which upload.js copies into the heading
+    count = None
     if event:
         qs = qs.filter(event__public_id=event)
+        count = qs.count()
     hazard = request.GET.get("hazard", "")
     if hazard:
         qs = qs.filter(hazard__public_id=hazard, hazard_phase=request.GET.get("phase", ""))
-    return render(request, "evidence/_material_cards.html", {"materials": qs[:48]})
+    return render(request, "evidence/_material_cards.html", {"materials": qs[:48], "count": count})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -193,20 +193,21 @@ class LedgerFigure:
         return self.own + self.beneath
 
 
-def ledger_figures(campaign: Any, org: Org, expected_kinds: list[str]) -> dict[str, LedgerFigure]:
-    """The ledger's figures for ``org``'s report in a campaign mapping ``ledger_figures``: hazards
+def ledger_figures(rnd: Any, org: Org) -> dict[str, LedgerFigure]:
+    """The ledger's figures for ``org``'s report in ``rnd``, whose campaign maps ``ledger_figures``: hazards
     found and rectified (verified) and exposure cases published within the campaign's dates, of the
     org and of the orgs beneath it not expected to report (the roll-up rule of events). Three queries
     at most (the orgs expected to report, hazards, cases); none when nothing is mapped."""
     from safetymonth.events.services import owner_path, reporting_paths
 
+    campaign = rnd.campaign
     mapping: dict[str, str] = dict(campaign.ledger_figures or {})
     span = campaign.span()
     if not mapping or span is None:
         return {}
     start, end = span
     figures = {name: LedgerFigure(code=code, figure=name) for name, code in mapping.items()}
-    reporting = reporting_paths(org, expected_kinds)
+    reporting = reporting_paths(org, rnd)
 
     def add(name: str, path: str, n: int) -> None:
         fig = figures.get(name)
@@ -254,5 +255,5 @@ def recorded_for_round(rnd: Any, org: Org) -> Any:
 
     recorded = figures_for_round(rnd, org)
     figures: dict[str, Any] = recorded.figures  # events' Figure and LedgerFigure share what the form reads
-    figures.update(ledger_figures(rnd.campaign, org, list(rnd.expected_kinds or [])))
+    figures.update(ledger_figures(rnd, org))
     return recorded

@@ -21,6 +21,16 @@
     };
   }
 
+  // Width in px of a value label (ECharts' default 12 px label font). containLabel makes room for
+  // the axis labels only, not for a bar's value label at its end: without room on the right the
+  // largest bar's label ran past the canvas and 4872 showed as 487.
+  var measure = null;
+  function textWidth(s) {
+    if (!measure) measure = document.createElement("canvas").getContext("2d");
+    measure.font = "12px " + baseOptions().textStyle.fontFamily;
+    return Math.ceil(measure.measureText(String(s)).width);
+  }
+
   function shorten(s, n) { return s && s.length > n ? s.slice(0, n) + "…" : s; }
 
   function completeness(d) {
@@ -41,6 +51,9 @@
     var cats = p.categories.map(function (s) { return shorten(s, narrow() ? 8 : 14); });
     o.legend = { show: false };
     o.grid.top = 8;
+    // room for the widest value label (label distance 5 px) beside the longest bar
+    var widest = p.values.reduce(function (w, v) { return Math.max(w, textWidth(v)); }, 0);
+    o.grid.right = 16 + widest + 5;
     o.yAxis = { type: "category", data: cats, inverse: true };
     o.xAxis = { type: "value", minInterval: 1 };
     o.series = [{ name: d.labels.participants, type: "bar", data: p.values, color: "#0d6efd",

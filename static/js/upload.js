@@ -75,12 +75,22 @@
         if (seq !== el.smListSeq) { return; }
         el.innerHTML = xhr.responseText;
         if (window.htmx) { window.htmx.process(el); }
+        syncHeading(el);
       } else if (xhr.status >= 500 || xhr.status === 0) {
         retry();
       }
     };
     xhr.onerror = retry;
     xhr.send();
+  }
+
+  // A list whose refreshed partial carries its heading (佐证材料（N）) updates the heading of its
+  // section, so the count follows the upload without a reload.
+  function syncHeading(el) {
+    var fresh = el.querySelector("[data-evidence-heading]");
+    var section = el.closest("section");
+    var target = section ? section.querySelector("[data-evidence-heading-target]") : null;
+    if (fresh && target) { target.textContent = fresh.textContent.trim(); }
   }
 
   function refreshLists(detail) {

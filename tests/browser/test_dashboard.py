@@ -134,3 +134,43 @@ def test_section_staff_read_their_dashboard_on_a_phone(browser, phone, live_serv
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+# Every value label of a chart lies inside its canvas: {text, left, right, width} of each label
+# (the zrender text spans ECharts draws), to compare with the chart's width.
+LABEL_BOXES = """el => {
+  const chart = window.echarts.getInstanceByDom(el);
+  const out = [];
+  chart.getZr().storage.getDisplayList().forEach(d => {
+    const text = d.style && d.style.text;
+    if (!text || !/^[0-9]+$/.test(String(text))) return;
+    const r = d.getBoundingRect().clone();
+    const m = d.getComputedTransform();
+    if (m) r.applyTransform(m);
+    out.push({text: String(text), left: r.x, right: r.x + r.width});
+  });
+  return {width: chart.getWidth(), labels: out};
+}"""
+
+
+def test_a_big_value_label_is_not_clipped_on_a_phone(browser, phone, live_server, cast):
+    from safetymonth.reports.models import ReportStatus, Value
+    from safetymonth.reports.tests.helpers import in_status
+
+    report = in_status(cast, cast.section, ReportStatus.APPROVED)
+    # one item's 人次 as big as a real one (4872 was drawn as 487, its last digit cut off)
+    value = Value.objects.filter(report=report, indicator__unit="人次").order_by("indicator__order").first()
+    Value.objects.filter(pk=value.pk).update(int_value=4872, raw="4872")
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    login(page, live_server, "section")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.wait_for_function(
+        f"() => ({CANVAS_DRAWN})(document.querySelector('[data-testid=chart-participants]'))", timeout=10000
+    )
+    boxes = page.evaluate(f"({LABEL_BOXES})(document.querySelector('[data-testid=chart-participants]'))")
+    biggest = max(boxes["labels"], key=lambda b: int(b["text"]))
+    assert int(biggest["text"]) >= 4872, boxes  # the label holds the whole number …
+    for box in boxes["labels"]:  # … and every label lies inside the canvas, none cut at its right edge
+        assert box["left"] >= 0 and box["right"] <= boxes["width"], boxes
+    context.close()

@@ -64,10 +64,13 @@ def test_drill_with_photos_fills_the_section_report(browser, browser_context_arg
     )
     rows = page.locator("[data-testid=upload-row]")
     expect(rows).to_have_count(2)
+    heading = page.locator("[data-testid=event-evidence-heading]")
+    expect(heading).to_have_text("佐证材料（0）")
     page.click("[data-testid=upload-all]")
     for i in range(2):
         expect(rows.nth(i).locator("[data-testid=upload-progress]")).to_have_attribute("value", "100", timeout=20000)
     expect(page.locator("[data-testid=event-materials] [data-testid=upload-card]")).to_have_count(2, timeout=10000)
+    expect(heading).to_have_text("佐证材料（2）")  # the count follows the uploads, no reload
     page.goto(f"{live_server.url}/events/?campaign={campaign.public_id}&evidence=with")
     expect(page.locator("[data-testid=event-row]")).to_have_count(1)
     expect(page.locator("[data-testid=has-evidence]")).to_be_visible()

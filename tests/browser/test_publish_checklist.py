@@ -44,8 +44,19 @@ def test_office_is_stopped_by_the_checklist_fixes_and_publishes(page, live_serve
     expect(page.locator("[data-testid=publish-warnings]")).to_contain_text("中仍有往年年份（2021）")
     expect(page.locator("[data-testid=campaign-publish]")).to_have_count(0)
 
-    # fixed (as the editor saves them): the notice's number and date, the round's deadline ahead
-    Campaign.objects.filter(pk=draft.pk).update(doc_number=f"渡商发〔{year}〕7号", issue_date=timezone.localdate())
+    # fixed in the campaign editor's 基本信息: the notice's number and date
+    page.goto(f"{live_server.url}/campaigns/{draft.public_id}/edit/")
+    page.click("[data-testid=essentials-edit]")
+    essentials = page.locator("#essentials")
+    essentials.locator("input[name=doc_number]").fill(f"渡商发〔{year}〕7号")
+    essentials.locator("input[name=issue_date]").fill(timezone.localdate().isoformat())
+    essentials.locator("button[type=submit]").first.click()
+    expect(page.locator("[data-testid=editor-saved]")).to_be_visible()
+    expect(essentials).to_contain_text(f"渡商发〔{year}〕7号")  # the editor shows what was saved
+    expect(essentials).to_contain_text(timezone.localdate().isoformat())
+    draft.refresh_from_db()
+    assert (draft.doc_number, draft.issue_date) == (f"渡商发〔{year}〕7号", timezone.localdate())
+    # the round's deadline ahead and the periods inside the year (not what this test is about)
     deadline = timezone.now() + dt.timedelta(days=1)
     if timezone.localtime(deadline).year != year:
         deadline = timezone.now() + dt.timedelta(minutes=30)

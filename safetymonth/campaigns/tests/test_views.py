@@ -84,9 +84,13 @@ def test_inline_edit_of_essentials_and_stale_version(client, cast, draft_2022):
     assert get.status_code == 200 and 'name="version"' in get.content.decode()
     form = get.context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
-    data.update(doc_number="渡商发〔2022〕8号", version=draft_2022.version)
+    data.update(doc_number="渡商发〔2022〕8号", issue_date="2022-05-20", version=draft_2022.version)
     response = client.post(url("edit_essentials", draft_2022), data, **HTMX)
     assert response.status_code == 200 and response["HX-Retarget"] == "#campaign-editor"
+    # the editor that replaces the form shows what was just saved (it showed the values from
+    # before the save, so the office thought the 发文字号 and 成文日期 had not been saved)
+    assert response.context["data"]["doc_number"] == "渡商发〔2022〕8号"
+    assert response.context["data"]["issue_date"] == "2022-05-20"
     draft_2022.refresh_from_db()
     assert draft_2022.doc_number == "渡商发〔2022〕8号"
     # the same form again (old version): refused, typed values kept, current shown

@@ -3,15 +3,22 @@ moving an event to another type, evidence counts, and fixed query counts."""
 
 from __future__ import annotations
 
-from safetymonth.campaigns.models import EventType, Indicator
+from safetymonth.campaigns.models import EventType, Indicator, Round, RoundOrgChoice
 from safetymonth.events import services
 from safetymonth.events.tests.helpers import make_event, make_material
 from safetymonth.evidence.models import ReviewState
 from safetymonth.reports.tests.helpers import published_2021, round_2021
 
 
+def _round(cast, kinds=("section",)) -> Round:
+    rnd = round_2021(cast)
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=list(kinds))
+    rnd.refresh_from_db()
+    return rnd
+
+
 def _figures(cast, org, kinds=("section",)):
-    return services.report_figures(published_2021(cast), org, list(kinds)).figures
+    return services.report_figures(_round(cast, kinds), org).figures
 
 
 def test_section_figure_is_own_plus_enterprises_not_expected(cast):
@@ -25,6 +32,23 @@ def test_section_figure_is_own_plus_enterprises_not_expected(cast):
     assert figs["drills"].events == 3
     # nothing recorded for another type
     assert figs["lecture_sessions"].total == 0
+
+
+def test_who_reports_follows_the_rounds_expected_orgs_not_just_kinds(cast):
+    """The roll-up asks Round.expected_orgs() (the one rule): an enterprise the office includes
+    keeps its events in its own report; an excluded section's events roll up into the org above."""
+    make_event(cast, cast.enterprise, "drill", participants=35)
+    make_event(cast, cast.enterprise2, "drill", participants=5)
+    make_event(cast, cast.section, "drill", participants=20)
+    rnd = _round(cast)
+    RoundOrgChoice.objects.create(round=rnd, org=cast.enterprise, included=True)
+    assert services.report_figures(rnd, cast.enterprise).figures["drill_participants"].total == 35
+    assert services.report_figures(rnd, cast.section).figures["drill_participants"].total == 25
+    # the section excluded: its events and its (not expected) enterprise's count above it
+    RoundOrgChoice.objects.create(round=rnd, org=cast.section, included=False)
+    above = cast.section.parent
+    figs = services.report_figures(rnd, above).figures
+    assert figs["drill_participants"].beneath == 25 and figs["drills"].beneath == 2
 
 
 def test_enterprises_expected_too_count_in_their_own_reports_only(cast):
@@ -78,7 +102,7 @@ def test_materials_and_backed_figures(cast):
     drills = Indicator.objects.get(form__campaign=with_photos.campaign, code="drills")
     make_material(cast, cast.section, indicator=drills, n=4)
     make_material(cast, cast.other_section, indicator=drills, n=5)  # not this section's
-    result = services.report_figures(published_2021(cast), cast.section, ["section"])
+    result = services.report_figures(round_2021(cast), cast.section)
     figs = result.figures
     assert figs["drills"].materials == 3  # two photos of the event + one at the indicator
     assert figs["drill_participants"].materials == 2
@@ -87,15 +111,15 @@ def test_materials_and_backed_figures(cast):
 
 
 def test_query_count_is_fixed(cast, django_assert_num_queries):
-    campaign = published_2021(cast)
+    rnd = round_2021(cast)
     with django_assert_num_queries(4):
-        services.report_figures(campaign, cast.section, ["section"])
+        services.report_figures(rnd, cast.section)
     for code in ("drill", "lecture", "consultation", "online_activity", "media_report"):
         for org in (cast.section, cast.enterprise, cast.enterprise2):
             e = make_event(cast, org, code)
             make_material(cast, org, event=e, n=e.pk)
     with django_assert_num_queries(4):
-        figs = services.report_figures(campaign, cast.section, ["section"]).figures
+        figs = services.report_figures(rnd, cast.section).figures
     assert figs["consultation_events"].total == 3
 
 

@@ -66,3 +66,16 @@ def test_cards_partial(client, cast):
     client.force_login(cast.other_enterprise_staff)
     r = client.get(reverse("evidence:cards"), {"org": cast.enterprise.public_id})
     assert m.title not in r.content.decode()
+
+
+def test_event_cards_carry_the_heading_count(client, cast):
+    """An event's refreshed list carries 佐证材料（N）, which upload.js copies into the heading."""
+    from safetymonth.events.tests.helpers import make_event, make_material
+
+    event = make_event(cast, cast.enterprise)
+    make_material(cast, cast.enterprise, event=event)
+    client.force_login(cast.enterprise_staff)
+    r = client.get(reverse("evidence:cards"), {"org": cast.enterprise.public_id, "event": event.public_id})
+    assert "data-evidence-heading>佐证材料（1）</span>" in r.content.decode()
+    r = client.get(reverse("evidence:cards"), {"org": cast.enterprise.public_id})
+    assert "data-evidence-heading" not in r.content.decode()  # places without a counted heading

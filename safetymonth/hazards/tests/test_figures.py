@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safetymonth.campaigns import definition
 from safetymonth.campaigns.definition import DefinitionError
+from safetymonth.campaigns.models import Round
 from safetymonth.hazards.models import ExposureCase, HazardStatus
 from safetymonth.hazards.queries import ledger_figures
 from safetymonth.hazards.tests.helpers import make_case, make_hazard
@@ -22,6 +23,16 @@ def _published_on(case, day):
     ExposureCase.objects.filter(pk=case.pk).update(
         published_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     )
+
+
+def _ledger(campaign, org, kinds):
+    """The ledger's figures of ``org`` in the campaign's round expecting ``kinds`` (the campaign as
+    the test holds it, mapping changed in memory)."""
+    rnd = campaign.rounds.get()
+    Round.objects.filter(pk=rnd.pk).update(expected_kinds=list(kinds))
+    rnd.refresh_from_db()
+    rnd.campaign = campaign
+    return ledger_figures(rnd, org)
 
 
 def _with_ledger(mapping):
@@ -52,15 +63,15 @@ def test_figures_within_the_campaign_dates_and_roll_up(cast):
         _published_on(case, dt.date(2021, 6, 20))
     _published_on(old, dt.date(2020, 12, 1))
     make_hazard(cast, found_on=dt.date(2020, 5, 1))  # before the campaign
-    figures = ledger_figures(campaign, cast.section, ["section"])
+    figures = _ledger(campaign, cast.section, ["section"])
     exposed = figures["hazards_exposed"]
     assert (exposed.own, exposed.beneath, exposed.total) == (0, 2, 2)
     assert figures["typical_cases_detail"].total == "加油站静电接地失效；超市安全出口堵塞"
     assert figures["meeting_briefings"].total == 4  # found in June 2021 in both enterprises
     # an enterprise expected to report keeps its own figures; the section no longer counts them
-    figures = ledger_figures(campaign, cast.section, ["section", "enterprise"])
+    figures = _ledger(campaign, cast.section, ["section", "enterprise"])
     assert figures["hazards_exposed"].total == 0
-    assert ledger_figures(campaign, cast.enterprise, ["section", "enterprise"])["hazards_exposed"].own == 1
+    assert _ledger(campaign, cast.enterprise, ["section", "enterprise"])["hazards_exposed"].own == 1
     assert draft.status == "draft"
 
 
@@ -69,7 +80,7 @@ def test_rectified_counts_verified_within_the_dates(cast):
     campaign.ledger_figures = {"hazards_rectified": "meeting_briefings"}
     make_hazard(cast, status=HazardStatus.CLOSED, found_on=dt.date(2021, 6, 1), verified_on=dt.date(2021, 6, 30))
     make_hazard(cast, status=HazardStatus.CLOSED, found_on=dt.date(2021, 6, 1), verified_on=dt.date(2022, 1, 5))
-    assert ledger_figures(campaign, cast.section, ["section"])["meeting_briefings"].total == 1
+    assert _ledger(campaign, cast.section, ["section"])["meeting_briefings"].total == 1
 
 
 def test_report_page_shows_the_ledger_figure_with_take(client, cast):
@@ -102,5 +113,5 @@ def test_definition_check_refuses_bad_mappings():
 
 def test_no_published_case_offers_no_typical_cases_text(cast):
     campaign = published_2021(cast)
-    figures = ledger_figures(campaign, cast.section, ["section"])
+    figures = _ledger(campaign, cast.section, ["section"])
     assert "typical_cases_detail" not in figures and figures["hazards_exposed"].total == 0
