@@ -19,6 +19,10 @@ HOME_CARD = {
     "section": "home-section",
     "enterprise": "home-own-org",
     "tips": "home-tip-handler",
+    # the live campaign's other 安全生产责任科室, one report state each (submitted, approved, returned)
+    "section2": "home-section",
+    "section3": "home-section",
+    "section4": "home-section",
 }
 FULL_NAME = {a.username: a.full_name for a in ACCOUNTS}
 
