@@ -59,14 +59,15 @@ class HazardCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def ensure_defaults(cls) -> None:
+    @staticmethod
+    def ensure_defaults() -> None:
         """Add the default categories that are missing (by code); the office's edits are kept."""
-        have = set(cls.objects.values_list("code", flat=True))
+        have = set(HazardCategory.objects.values_list("code", flat=True))
         missing = [(i, code, name) for i, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1) if code not in have]
         if missing:
-            cls.objects.bulk_create(
-                [cls(code=code, name=name, order=i * 10) for i, code, name in missing], ignore_conflicts=True
+            HazardCategory.objects.bulk_create(
+                [HazardCategory(code=code, name=name, order=i * 10) for i, code, name in missing],
+                ignore_conflicts=True,
             )
 
 
