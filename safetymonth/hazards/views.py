@@ -439,29 +439,25 @@ def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@require_POST
-def case_publish(request: HttpRequest, public_id: str) -> HttpResponse:
+def _case_action(request: HttpRequest, public_id: str, action: Any, done: str) -> HttpResponse:
+    """Publish or withdraw a case: the service's refusals become messages on the case's editor."""
     user = _user(request)
     case = hz_perms.get_case_for_user(user, public_id)
     try:
-        services.publish_case(user, case)
+        action(user, case)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("已发布，公众可以在“隐患曝光”页面看到。"))
+        messages.success(request, done)
     return redirect("hazards:case_edit", case.public_id)
+
+
+@require_POST
+def case_publish(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _case_action(request, public_id, services.publish_case, _("已发布，公众可以在“隐患曝光”页面看到。"))
 
 
 @require_POST
 def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
-    user = _user(request)
-    case = hz_perms.get_case_for_user(user, public_id)
-    try:
-        services.withdraw_case(user, case)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已撤回，公开页面不再显示。"))
-    return redirect("hazards:case_edit", case.public_id)
+    return _case_action(request, public_id, services.withdraw_case, _("已撤回，公开页面不再显示。"))
